@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+// InversionLab: how trained models leak what they were trained on, measured on real data.
+import PackageDescription
+
+let package = Package(
+    name: "InversionLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "Fredrikson2015Faces", targets: ["Fredrikson2015Faces"]),
+        .executable(name: "Benchmarks", targets: ["Benchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // System libraries: apt packages wrapped as Swift modules.
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CLAPACK", pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng16",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // Libraries (arrows: experiments -> Privacy -> Learning -> MLCore; Datasets, Reporting -> MLCore).
+        .target(name: "MLCore", dependencies: ["CBLAS", "CLAPACK"]),
+        .target(name: "Learning", dependencies: ["MLCore"]),
+        .target(name: "Datasets", dependencies: ["MLCore", "CZlib"]),
+        .target(name: "Privacy", dependencies: ["Learning", "MLCore"]),
+        .target(name: "Reporting", dependencies: ["MLCore", "CPNG"]),
+
+        // Experiments and tools.
+        .executableTarget(
+            name: "Fredrikson2015Faces",
+            dependencies: [
+                "MLCore", "Learning", "Datasets", "Privacy", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: [
+                "MLCore", "Learning", "Datasets", "Privacy", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests.
+        .testTarget(name: "MLCoreTests", dependencies: ["MLCore"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "MLCore"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MLCore"]),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Learning", "MLCore"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "MLCore"]),
+        .testTarget(name: "ExperimentTests", dependencies: ["Reporting"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,101 @@
+import CBLAS
+
+/// Whether a matrix enters a product as it is or transposed.
+public enum Transpose: Sendable {
+    /// Use the matrix as stored.
+    case none
+    /// Use the transpose.
+    case transposed
+
+    var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+}
+
+extension Matrix {
+    /// `C = alpha * op(A) * op(B) + beta * C` through OpenBLAS SGEMM.
+    public static func gemm(
+        _ a: Matrix, _ ta: Transpose, _ b: Matrix, _ tb: Transpose,
+        into c: inout Matrix, alpha: Float = 1, beta: Float = 0
+    ) {
+        let m = ta == .none ? a.rows : a.cols
+        let k = ta == .none ? a.cols : a.rows
+        let kb = tb == .none ? b.rows : b.cols
+        let n = tb == .none ? b.cols : b.rows
+        precondition(k == kb, "gemm: inner dimensions \(k) and \(kb) differ")
+        precondition(c.rows == m && c.cols == n, "gemm: output is \(c.rows)x\(c.cols), expected \(m)x\(n)")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in c.data.indices { c.data[i] *= beta }
+            return
+        }
+        a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                c.data.withUnsafeMutableBufferPointer { pc in
+                    cblas_sgemm(
+                        CblasRowMajor, ta.cblas, tb.cblas, Int32(m), Int32(n), Int32(k),
+                        alpha, pa.baseAddress, Int32(a.cols), pb.baseAddress, Int32(b.cols),
+                        beta, pc.baseAddress, Int32(n))
+                }
+            }
+        }
+    }
+
+    /// `op(A) * op(B)` as a new matrix.
+    public static func product(_ a: Matrix, _ ta: Transpose = .none, _ b: Matrix, _ tb: Transpose = .none) -> Matrix {
+        let m = ta == .none ? a.rows : a.cols
+        let n = tb == .none ? b.cols : b.rows
+        var c = Matrix(rows: m, cols: n)
+        gemm(a, ta, b, tb, into: &c)
+        return c
+    }
+
+    /// Adds `vector` to every row (a bias).
+    public mutating func addRowVector(_ vector: [Float]) {
+        precondition(vector.count == cols)
+        data.withUnsafeMutableBufferPointer { d in
+            vector.withUnsafeBufferPointer { v in
+                for r in 0..<rows {
+                    let base = r * cols
+                    for c in 0..<cols { d[base + c] += v[c] }
+                }
+            }
+        }
+    }
+
+    /// The sum of each column (a 1 x cols result as an array).
+    public func columnSums() -> [Float] {
+        var out = [Float](repeating: 0, count: cols)
+        data.withUnsafeBufferPointer { d in
+            for r in 0..<rows {
+                let base = r * cols
+                for c in 0..<cols { out[c] += d[base + c] }
+            }
+        }
+        return out
+    }
+
+    /// `self += alpha * other` (SAXPY over the whole storage).
+    public mutating func add(_ other: Matrix, scaledBy alpha: Float = 1) {
+        precondition(rows == other.rows && cols == other.cols, "add: shapes differ")
+        let n = Int32(data.count)
+        other.data.withUnsafeBufferPointer { x in
+            data.withUnsafeMutableBufferPointer { y in
+                cblas_saxpy(n, alpha, x.baseAddress, 1, y.baseAddress, 1)
+            }
+        }
+    }
+
+    /// Multiplies every element by `alpha`.
+    public mutating func scale(by alpha: Float) {
+        let n = Int32(data.count)
+        data.withUnsafeMutableBufferPointer { y in cblas_sscal(n, alpha, y.baseAddress, 1) }
+    }
+
+    /// The squared Frobenius norm.
+    public var squaredNorm: Float {
+        let n = Int32(data.count)
+        return data.withUnsafeBufferPointer { x in
+            let nrm = cblas_snrm2(n, x.baseAddress, 1)
+            return nrm * nrm
+        }
+    }
+}

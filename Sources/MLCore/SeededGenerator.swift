@@ -1,0 +1,98 @@
+/// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64): the same seed gives the same stream on every machine.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    /// A generator whose whole stream is fixed by `seed`.
+    public init(seed: UInt64) {
+        var sm = seed
+        func splitMix() -> UInt64 {
+            sm &+= 0x9E37_79B9_7F4A_7C15
+            var z = sm
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    /// A generator for a named sub-task, independent of the parent's other streams.
+    public func derived(_ stream: UInt64) -> SeededGenerator {
+        SeededGenerator(seed: s.0 ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ s.2)
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        let result = rotl(s.1 &* 5, 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = rotl(s.3, 45)
+        return result
+    }
+
+    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// A uniform Float in [0, 1), from the top 24 bits (the same on every platform).
+    public mutating func nextUniform() -> Float {
+        Float(next() >> 40) * (1.0 / 16_777_216.0)
+    }
+
+    /// A standard normal deviate (Box-Muller on two uniforms).
+    public mutating func nextNormal() -> Float {
+        let u1 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+        let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+        let r = (-2.0 * _log(max(u1, 1e-300))).squareRoot()
+        return Float(r * _cos(2.0 * Double.pi * u2))
+    }
+
+    /// A uniform integer in 0..<n, without modulo bias.
+    public mutating func nextInt(below n: Int) -> Int {
+        precondition(n > 0)
+        let bound = UInt64(n)
+        let threshold = (0 &- bound) % bound
+        while true {
+            let r = next()
+            if r >= threshold { return Int(r % bound) }
+        }
+    }
+
+    /// A seeded Fisher-Yates shuffle that does not depend on the standard library's algorithm.
+    public mutating func shuffle<T>(_ array: inout [T]) {
+        guard array.count > 1 else { return }
+        for i in stride(from: array.count - 1, to: 0, by: -1) {
+            let j = nextInt(below: i + 1)
+            array.swapAt(i, j)
+        }
+    }
+
+    /// A random permutation of 0..<n.
+    public mutating func permutation(_ n: Int) -> [Int] {
+        var p = Array(0..<n)
+        shuffle(&p)
+        return p
+    }
+
+    /// `k` distinct indices drawn from `pool` without replacement.
+    public mutating func sample<T>(_ pool: [T], count k: Int) -> [T] {
+        precondition(k <= pool.count)
+        var p = pool
+        for i in 0..<k {
+            let j = i + nextInt(below: p.count - i)
+            p.swapAt(i, j)
+        }
+        return Array(p[0..<k])
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+#else
+import Darwin
+@inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
+#endif
