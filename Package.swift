@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning", "MLCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MLCore"]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Learning", "MLCore"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "MLCore"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Datasets", "MLCore"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Reporting"]),
     ],
     swiftLanguageModes: [.v5]

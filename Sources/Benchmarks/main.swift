@@ -1,14 +1,123 @@
+// Benchmarks: the machine's SGEMM rate, training time per target model, and MI-Face time for all 40
+// faces per model at a fixed iteration count (no early stop), with the GFLOP/s each reached.
+//
+// Run: swift run -c release Benchmarks [--iterations 5000] [--data DIR|URL] [--seed N]
+
+import ArgumentParser
 import Datasets
 import Foundation
 import Learning
 import MLCore
+import Privacy
+import Reporting
 
-let data = try ATTFaces.load(from: DatasetStore(override: "/work/shared/datasets"))
-var rng = SeededGenerator(seed: 1)
-let (train, test) = data.splitPerClass(trainPerClass: 7, using: &rng)
-let args = CommandLine.arguments
-let lr = Float(args[1])!, epochs = Int(args[2])!, hidden = Int(args[3])!, opt = args[4], bs = Int(args[5])!
-var net = hidden == 0 ? Network.softmaxRegression(inputs: 10304, classes: 40, using: &rng) : Network.mlp(inputs: 10304, hidden: hidden, classes: 40, using: &rng)
-let t0 = Date()
-net = try Trainer(TrainingSettings(epochs: epochs, batchSize: bs, learningRate: lr, l2: 0, optimizer: opt == "adam" ? .adam : .sgd(momentum: 0.9))).fit(net, x: train.images, labels: train.labels, using: &rng) { e, l in if e % 10 == 0 { print(e, l) } }
-print("train", net.accuracy(train.images, labels: train.labels), "test", net.accuracy(test.images, labels: test.labels), Date().timeIntervalSince(t0))
+struct Benchmarks: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "SGEMM, training and MI-Face timings on this machine.")
+
+    @Option(help: "MI-Face iterations per face (every face runs all of them).") var iterations = 5000
+    @Option(help: "Iterations of the pixel-space MI-Face (for the speed-up of the factored descent).") var pixelIterations = 100
+    @Option(help: "Seed.") var seed: UInt64 = 2015
+    @Option(help: "Dataset folder or http(s) URL laid out like data/.") var data: String?
+
+    func validate() throws {
+        guard iterations >= 1, pixelIterations >= 1 else { throw ValidationError("--iterations and --pixel-iterations must be at least 1") }
+    }
+
+    func run() throws {
+        let blas = BLASInfo.current()
+        Console.line("BLAS: OpenBLAS core \(blas.coreName), \(blas.threads) thread(s)")
+        if let w = blas.warning { Console.warning(w) }
+        var rng = SeededGenerator(seed: seed)
+
+        Console.section(1, "SGEMM")
+        var rows: [[String]] = []
+        for (m, k, n) in [(1000, 1000, 1000), (280, 10304, 3000), (40, 3000, 3000)] {
+            var a = Matrix(rows: m, cols: k)
+            var b = Matrix(rows: k, cols: n)
+            for i in a.data.indices { a.data[i] = rng.nextUniform() }
+            for i in b.data.indices { b.data[i] = rng.nextUniform() }
+            var c = Matrix(rows: m, cols: n)
+            let (seconds, reps) = timeRepeated { Matrix.gemm(a, .none, b, .none, into: &c) }
+            let flops = 2 * Double(m * k * n)
+            rows.append(["\(m)x\(k)x\(n)", "OpenBLAS", f(flops / seconds / 1e9), String(format: "%.2f ms", 1000 * seconds), "\(reps)"])
+            let (split, reps2) = timeRepeated { Matrix.gemmSplittingColumns(a, b, into: &c, parts: 2) }
+            rows.append(["\(m)x\(k)x\(n)", "2 column blocks", f(flops / split / 1e9), String(format: "%.2f ms", 1000 * split), "\(reps2)"])
+        }
+        Console.table(["shape (m x k x n)", "how", "GFLOP/s", "per call", "calls"], rows)
+
+        Console.section(2, "Training on the AT&T faces (280 images)")
+        let faces = try ATTFaces.load(from: DatasetStore(override: data))
+        let (train, _) = faces.splitPerClass(trainPerClass: 7, using: &rng)
+        var models: [(String, Network)] = []
+        rows = []
+        for (name, net, settings) in [
+            ("softmax", Network.softmaxRegression(inputs: 10304, classes: 40, using: &rng),
+             TrainingSettings(epochs: 100, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9))),
+            ("mlp", Network.mlp(inputs: 10304, hidden: 3000, classes: 40, using: &rng),
+             TrainingSettings(epochs: 40, batchSize: 40, learningRate: 0.05, optimizer: .sgd(momentum: 0.9))),
+        ] {
+            let start = Date()
+            let fitted = try Trainer(settings).fit(net, x: train.images, labels: train.labels, using: &rng)
+            let seconds = Date().timeIntervalSince(start)
+            // Forward, weight gradient and (beyond the first layer) input gradient: about 3x the forward FLOPs.
+            let flops = 3 * net.forwardFLOPsPerRow * Double(train.images.rows * settings.epochs)
+            rows.append([name, "\(settings.epochs)", f2(seconds), f(flops / seconds / 1e9)])
+            models.append((name, fitted))
+        }
+        Console.table(["model", "epochs", "seconds", "GFLOP/s"], rows)
+
+        Console.section(3, "MI-Face, 40 faces as one batch, \(iterations) iterations each (no early stop)")
+        rows = []
+        for (name, net) in models {
+            var attack = MIFace()
+            attack.alpha = iterations
+            attack.stopsEarly = false
+            let oracle = Oracle(net, access: .whiteBox)
+            let start = Date()
+            _ = try attack.run(labels: Array(0..<40), oracle: oracle)
+            let seconds = Date().timeIntervalSince(start)
+            let flops = factoredFLOPs(net, faces: 40, iterations: iterations)
+            rows.append([name, "factored (span of W1)", "\(iterations)", f2(seconds), String(format: "%.4f", seconds / 40),
+                         f(flops / seconds / 1e9)])
+
+            var pixel = attack
+            pixel.alpha = pixelIterations
+            pixel.usesFactoredDescent = false
+            let start2 = Date()
+            _ = try pixel.run(labels: Array(0..<40), oracle: Oracle(net, access: .whiteBox))
+            let perIteration = Date().timeIntervalSince(start2) / Double(pixelIterations + 1)
+            let pixelFLOPs = 40 * 3 * net.forwardFLOPsPerRow
+            rows.append([name, "pixel space (measured over \(pixelIterations), scaled)", "\(iterations)",
+                         f2(perIteration * Double(iterations + 1)), String(format: "%.4f", perIteration * Double(iterations + 1) / 40),
+                         f(pixelFLOPs / perIteration / 1e9)])
+        }
+        Console.table(["model", "descent", "iterations", "seconds (40 faces)", "seconds per face", "GFLOP/s"], rows)
+        Console.line("Paper (their machine and code): 1.4 s per face for softmax, 1298.7 s per face for the MLP.")
+    }
+
+    /// Useful FLOPs of the factored descent: the Gram matrix once, then per iteration and face the
+    /// (1 x h)(h x h) product and the forward and backward passes of the layers after the first.
+    func factoredFLOPs(_ net: Network, faces: Int, iterations: Int) -> Double {
+        let w = net.inputWeights
+        let h = Double(w.rows)
+        let d = Double(w.cols)
+        let rest = net.forwardFLOPsPerRow - 2 * h * d
+        return 2 * h * h * d + Double(faces) * Double(iterations + 1) * (2 * h * h + 2 * rest) + Double(faces) * 2 * h * d
+    }
+
+    func timeRepeated(_ body: () -> Void) -> (Double, Int) {
+        body()
+        let start = Date()
+        var reps = 0
+        while Date().timeIntervalSince(start) < 1 || reps < 3 {
+            body()
+            reps += 1
+        }
+        return (Date().timeIntervalSince(start) / Double(reps), reps)
+    }
+
+    func f(_ x: Double) -> String { String(format: "%.1f", x) }
+    func f2(_ x: Double) -> String { String(format: "%.2f", x) }
+}
+
+Benchmarks.main()

@@ -17,13 +17,13 @@ public struct DatasetStore: Sendable {
     /// Whether the canonical archive may be downloaded.
     public let allowDownload: Bool
 
-    /// A store; `override` nil falls back to `$INVERSIONLAB_DATA`.
+    /// A store; `override` nil falls back to `$INVERSIONLAB_DATA`; `INVERSIONLAB_OFFLINE=1` forbids downloads.
     public init(override: String? = nil, localRoot: String = "data", allowDownload: Bool = true,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         let env = environment["INVERSIONLAB_DATA"].flatMap { $0.isEmpty ? nil : $0 }
         self.override = override ?? env
         self.localRoot = localRoot
-        self.allowDownload = allowDownload
+        self.allowDownload = allowDownload && environment["INVERSIONLAB_OFFLINE"] != "1"
     }
 
     /// The folder holding a verified copy of `entry`'s files.
@@ -53,15 +53,18 @@ public struct DatasetStore: Sendable {
             try verify(entry, in: local)
             return local
         }
+        let hint = "Copy it into \(local)/ (source: \(entry.sourceURL)), or pass --data DIR (a folder holding \(entry.name)/) "
+            + "or set INVERSIONLAB_DATA."
         if allowDownload, let archive = entry.archiveURL {
             searched.append(archive)
-            try downloadArchive(entry, from: archive)
+            do {
+                try downloadArchive(entry, from: archive)
+            } catch DatasetError.download(_, let reason) {
+                throw DatasetError.missing(dataset: entry.name, searched: searched, hint: "The download failed: \(reason). " + hint)
+            }
             return local
         }
-        throw DatasetError.missing(
-            dataset: entry.name, searched: searched,
-            hint: "Copy it into \(local)/ (source: \(entry.sourceURL)), or pass --data DIR (a folder holding \(entry.name)/) "
-                + "or set INVERSIONLAB_DATA.")
+        throw DatasetError.missing(dataset: entry.name, searched: searched, hint: hint)
     }
 
     /// Checks that every catalog file exists in `dir` with the right SHA-256.

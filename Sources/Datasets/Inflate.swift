@@ -42,4 +42,11 @@ enum Inflate {
         }
         return output
     }
+
+    /// The CRC-32 of `bytes` (as ZIP and gzip record it).
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { b in
+            UInt32(CZlib.crc32(0, b.baseAddress, uInt(b.count)))
+        }
+    }
 }

@@ -32,6 +32,7 @@ public struct ZipArchive: Sendable {
         for _ in 0..<count {
             guard p + 46 <= bytes.count, u32(p) == 0x0201_4B50 else { throw bad("central directory entry out of place") }
             let method = u16(p + 10)
+            let crc = UInt32(u32(p + 16))
             let compressed = u32(p + 20)
             let size = u32(p + 24)
             let nameLength = u16(p + 28)
@@ -53,6 +54,7 @@ public struct ZipArchive: Sendable {
             default: throw bad("\(name) uses compression method \(method); only stored and deflate are supported")
             }
             guard data.count == size else { throw bad("\(name) unpacks to \(data.count) bytes, expected \(size)") }
+            guard Inflate.crc32(data) == crc else { throw bad("\(name) fails its CRC-32 check (corrupt download)") }
             members.append(Member(path: name, bytes: data))
         }
         self.members = members

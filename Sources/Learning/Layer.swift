@@ -57,7 +57,9 @@ public enum Layer: Sendable, Equatable {
         case .dense(let d): return d.forward(x)
         case .sigmoid:
             var y = x
-            for i in y.data.indices { y.data[i] = 1 / (1 + expf(-y.data[i])) }
+            y.data.withUnsafeMutableBufferPointer { d in
+                for i in d.indices { d[i] = 1 / (1 + expf(-d[i])) }
+            }
             return y
         case .relu:
             var y = x
@@ -73,9 +75,10 @@ public enum Layer: Sendable, Equatable {
             return Matrix.product(g, .none, d.weight, .none)
         case .sigmoid:
             var out = g
-            for i in out.data.indices {
-                let s = output.data[i]
-                out.data[i] *= s * (1 - s)
+            out.data.withUnsafeMutableBufferPointer { o in
+                output.data.withUnsafeBufferPointer { y in
+                    for i in o.indices { o[i] *= y[i] * (1 - y[i]) }
+                }
             }
             return out
         case .relu:

@@ -12,6 +12,14 @@ public struct BLASInfo: Sendable {
     /// The core type the CPU flags call for (`SkylakeX` with avx512f, `Haswell` with avx2), if any.
     public let recommendedCoreType: String?
 
+    /// A description of a BLAS set-up (`current()` reads the running one).
+    public init(coreName: String, threads: Int, coreTypeVariable: String?, recommendedCoreType: String?) {
+        self.coreName = coreName
+        self.threads = threads
+        self.coreTypeVariable = coreTypeVariable
+        self.recommendedCoreType = recommendedCoreType
+    }
+
     /// Reads the running OpenBLAS and the CPU flags in /proc/cpuinfo.
     public static func current() -> BLASInfo {
         let name = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
@@ -47,5 +55,14 @@ public struct BLASInfo: Sendable {
     /// Limits OpenBLAS to `n` threads (call outside any parallel loop of your own).
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(n))
+    }
+
+    /// Runs `body` with OpenBLAS on one thread, then restores the thread count. For loops of many small
+    /// products, where waking OpenBLAS's threads costs more than they save.
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(saved) }
+        return try body()
     }
 }

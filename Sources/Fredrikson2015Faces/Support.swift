@@ -1,0 +1,99 @@
+// The pieces main.swift strings together: a trained model with its numbers, one MI-Face run with
+// its timing, and the reference images every metric also scores.
+
+import Datasets
+import Foundation
+import Learning
+import MLCore
+import Privacy
+import Reporting
+
+/// A trained network with its accuracies and training time.
+struct TrainedModel {
+    let name: String
+    let network: Network
+    let trainAccuracy: Double
+    let testAccuracy: Double
+    let seconds: Double
+
+    /// Trains `network` with a progress bar over epochs and measures it.
+    static func train(name: String, network: Network, settings: TrainingSettings, train: ImageDataset, test: ImageDataset,
+                      using rng: inout SeededGenerator) throws -> TrainedModel {
+        let bar = Progress("train \(name)", total: settings.epochs, unit: "epochs")
+        let start = Date()
+        let fitted = try Trainer(settings).fit(network, x: train.images, labels: train.labels, using: &rng) { epoch, _ in
+            bar.update(epoch)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        bar.finish()
+        return TrainedModel(name: name, network: fitted, trainAccuracy: fitted.accuracy(train.images, labels: train.labels),
+                            testAccuracy: fitted.accuracy(test.images, labels: test.labels), seconds: seconds)
+    }
+}
+
+/// One MI-Face run over every label of one model.
+struct AttackRun {
+    let model: TrainedModel
+    let attack: MIFace
+    let access: AccessLevel
+    let inversions: [Inversion]
+    let seconds: Double
+    let queries: Int
+    var scores: [ImageScore] = []
+
+    /// The reconstructions, one per row.
+    var images: Matrix { Matrix(rowVectors: inversions.map(\.image)) }
+
+    var meanIterations: Double { Double(inversions.map(\.iterations).reduce(0, +)) / Double(max(inversions.count, 1)) }
+    var meanConfidence: Double { inversions.map { Double($0.confidence) }.reduce(0, +) / Double(max(inversions.count, 1)) }
+
+    /// "gamma/window/max" counts of the stop reasons.
+    var stopCounts: String {
+        [StopReason.reachedGamma, .noImprovement, .maxIterations].map { r in
+            String(inversions.filter { $0.stopReason == r }.count)
+        }.joined(separator: "/")
+    }
+
+    /// The batch's time shared out by iterations (all labels descend together).
+    func seconds(of k: Int) -> Double {
+        let total = inversions.map(\.iterations).reduce(0, +)
+        return total > 0 ? seconds * Double(inversions[k].iterations) / Double(total) : seconds / Double(inversions.count)
+    }
+
+    /// Runs `attack` white-box against `model` for every label, with a progress bar over labels.
+    static func run(_ attack: MIFace, model: TrainedModel, labels: [Int], quiet: Bool = false) throws -> AttackRun {
+        let oracle = Oracle(model.network, access: .whiteBox)
+        let bar = quiet ? nil : Progress("invert \(model.name)", total: labels.count, unit: "faces")
+        let start = Date()
+        let inversions = try attack.run(labels: labels, oracle: oracle) { done, _ in bar?.update(done) }
+        let seconds = Date().timeIntervalSince(start)
+        bar?.finish()
+        return AttackRun(model: model, attack: attack, access: oracle.access, inversions: inversions, seconds: seconds,
+                         queries: oracle.queries)
+    }
+}
+
+/// Images scored with every metric beside the attacks, to show what a metric can tell.
+struct Reference {
+    let name: String
+    let explanation: String
+    let images: Matrix
+
+    /// The global mean training face (an attack must beat it) and one held-out photo per subject.
+    static func make(train: ImageDataset, test: ImageDataset, labels: [Int]) -> [Reference] {
+        let mean = train.images.columnSums().map { $0 / Float(train.images.rows) }
+        let meanFace = Matrix(rowVectors: labels.map { _ in mean })
+        let heldOut = Matrix(rowVectors: labels.map { l in
+            test.images.row(test.labels.firstIndex(of: l) ?? 0)
+        })
+        return [
+            Reference(name: "mean_face", explanation: "the mean of all training faces, the same image for every subject", images: meanFace),
+            Reference(name: "held_out_photo", explanation: "a test photo of the subject (what a real photo scores)", images: heldOut),
+        ]
+    }
+}
+
+func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+func f1(_ x: Double) -> String { String(format: "%.1f", x) }
+func f2(_ x: Double) -> String { String(format: "%.2f", x) }
+func f3(_ x: Double) -> String { String(format: "%.3f", x) }

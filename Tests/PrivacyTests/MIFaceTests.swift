@@ -1,0 +1,179 @@
+import Learning
+import MLCore
+import Privacy
+import Testing
+
+/// MI-Face on synthetic classifiers where we know what it should find.
+@Suite(.serialized) struct MIFaceTests {
+    static let classes = 10
+    static let dims = 100
+
+    /// Class templates and noisy training copies of them (the planted leak).
+    static func plantedData(seed: UInt64) -> (templates: Matrix, x: Matrix, labels: [Int]) {
+        var rng = SeededGenerator(seed: seed)
+        var t = Matrix(rows: classes, cols: dims)
+        for i in t.data.indices { t.data[i] = rng.nextNormal() }
+        var x = Matrix(rows: classes * 100, cols: dims)
+        var labels: [Int] = []
+        for r in 0..<x.rows {
+            let c = r % classes
+            labels.append(c)
+            for j in 0..<dims { x[r, j] = t[c, j] + rng.nextNormal() }
+        }
+        return (t, x, labels)
+    }
+
+    /// Softmax regression trained from zero weights (so no random initial component hides what it learned).
+    static func trained(labels: [Int], x: Matrix, seed: UInt64) throws -> Network {
+        var rng = SeededGenerator(seed: seed)
+        let zero = Network(layers: [.dense(Dense(weight: Matrix(rows: classes, cols: dims), bias: [Float](repeating: 0, count: classes)))])
+        return try Trainer(TrainingSettings(epochs: 10, batchSize: 20, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)))
+            .fit(zero, x: x, labels: labels, using: &rng)
+    }
+
+    func attack(alpha: Int = 500) -> MIFace {
+        var a = MIFace()
+        a.alpha = alpha
+        a.cost = .negativeLogP
+        return a
+    }
+
+    @Test func recoversTemplatesPlantedInALinearClassifiersWeights() throws {
+        let (t, _, _) = MIFaceTests.plantedData(seed: 1)
+        let model = Network(layers: [.dense(Dense(weight: t, bias: [Float](repeating: 0, count: MIFaceTests.classes)))])
+        for cost in InversionCost.allCases {
+            var a = attack()
+            a.cost = cost
+            for inv in try a.run(labels: Array(0..<MIFaceTests.classes), oracle: Oracle(model, access: .whiteBox)) {
+                #expect(Statistics.correlation(inv.image, t.row(inv.label)) >= 0.9)
+            }
+        }
+    }
+
+    @Test func recoversPlantedTemplatesFromATrainedLinearClassifier() throws {
+        let (t, x, labels) = MIFaceTests.plantedData(seed: 1)
+        let model = try MIFaceTests.trained(labels: labels, x: x, seed: 2)
+        let oracle = Oracle(model, access: .whiteBox)
+        var a = attack(alpha: 2000)
+        a.lambda = 1  // the trained weights are small: a longer step reaches gamma within alpha
+        let result = try a.run(labels: Array(0..<MIFaceTests.classes), oracle: oracle)
+        for inv in result {
+            let own = Statistics.correlation(inv.image, t.row(inv.label))
+            let other = Statistics.correlation(inv.image, t.row((inv.label + 1) % MIFaceTests.classes))
+            #expect(own >= 0.9, "label \(inv.label): correlation \(own)")
+            #expect(other < 0.3)
+            #expect(inv.confidence >= 0.99 && inv.stopReason == .reachedGamma)
+        }
+        #expect(oracle.queries == result.map { $0.iterations + 1 }.reduce(0, +))
+    }
+
+    @Test func findsNothingWhenTheLabelsCarryNoTemplate() throws {
+        let (t, x, labels) = MIFaceTests.plantedData(seed: 1)
+        var rng = SeededGenerator(seed: 9)
+        var shuffled = labels
+        rng.shuffle(&shuffled)  // the labels no longer say which template a row holds
+        let model = try MIFaceTests.trained(labels: shuffled, x: x, seed: 2)
+        let result = try attack().run(labels: Array(0..<MIFaceTests.classes), oracle: Oracle(model, access: .whiteBox))
+        for inv in result {
+            #expect(abs(Statistics.correlation(inv.image, t.row(inv.label))) < 0.5)
+        }
+    }
+
+    @Test func reportsEachStopReason() throws {
+        let (_, x, labels) = MIFaceTests.plantedData(seed: 3)
+        let model = try MIFaceTests.trained(labels: labels, x: x, seed: 4)
+        let oracle = Oracle(model, access: .whiteBox)
+
+        var capped = attack(alpha: 5)
+        capped.gamma = 1.5  // unreachable confidence
+        let maxed = try capped.run(labels: [0, 1], oracle: oracle)
+        #expect(maxed.allSatisfy { $0.stopReason == .maxIterations && $0.iterations == 5 })
+
+        var flatRNG = SeededGenerator(seed: 77)
+        var flat = Network.softmaxRegression(inputs: MIFaceTests.dims, classes: MIFaceTests.classes, using: &flatRNG)
+        if case .dense(var d) = flat.layers[0] {
+            d.weight = Matrix(rows: d.outputs, cols: d.inputs)
+            flat.layers[0] = .dense(d)
+        }
+        var windowed = attack(alpha: 1000)
+        windowed.beta = 7
+        let stalled = try windowed.run(labels: [2], oracle: Oracle(flat, access: .whiteBox))
+        #expect(stalled[0].stopReason == .noImprovement && stalled[0].iterations == 7)
+
+        var literal = attack()
+        literal.cost = .oneMinusP
+        literal.gammaReading = .cost  // c <= 0.99 holds at x0 already: p = 0.2 there
+        let immediate = try literal.run(labels: [0], oracle: oracle)
+        #expect(immediate[0].stopReason == .reachedGamma && immediate[0].iterations == 0)
+    }
+
+    @Test func factoredDescentMatchesPixelDescent() throws {
+        var rng = SeededGenerator(seed: 12)
+        let mlp = Network.mlp(inputs: 64, hidden: 16, classes: 4, using: &rng)
+        var a = attack(alpha: 40)
+        a.stopsEarly = false
+        a.lambda = 1
+        var b = a
+        b.usesFactoredDescent = false
+        for cost in InversionCost.allCases {
+            a.cost = cost
+            b.cost = cost
+            let fast = try a.run(labels: [0, 1, 2, 3], oracle: Oracle(mlp, access: .whiteBox))
+            let slow = try b.run(labels: [0, 1, 2, 3], oracle: Oracle(mlp, access: .whiteBox))
+            for (f, s) in zip(fast, slow) {
+                let scale = s.image.map(abs).max() ?? 1
+                #expect(zip(f.image, s.image).allSatisfy { abs($0 - $1) <= 1e-3 * max(scale, 1e-3) })
+                #expect(abs(f.confidence - s.confidence) < 1e-4)
+            }
+        }
+    }
+
+    @Test func processHookIsAppliedToEveryIterate() throws {
+        var rng = SeededGenerator(seed: 13)
+        let model = Network.softmaxRegression(inputs: 32, classes: 3, using: &rng)
+        var a = attack(alpha: 30)
+        a.process = { m in
+            var c = m
+            for i in c.data.indices { c.data[i] = min(max(c.data[i], 0), 0.01) }
+            return c
+        }
+        let result = try a.run(labels: [0, 1, 2], oracle: Oracle(model, access: .whiteBox))
+        #expect(result.allSatisfy { $0.image.allSatisfy { $0 >= 0 && $0 <= 0.01 } })
+    }
+
+    @Test func badSettingsAndBlackBoxAccessAreRefused() throws {
+        var rng = SeededGenerator(seed: 1)
+        let model = Network.softmaxRegression(inputs: 8, classes: 2, using: &rng)
+        #expect(throws: OracleError.self) { try MIFace().run(labels: [0], oracle: Oracle(model, access: .blackBox)) }
+        var bad = MIFace()
+        bad.lambda = 0
+        #expect(throws: OracleError.self) { try bad.run(labels: [0], oracle: Oracle(model, access: .whiteBox)) }
+        #expect(throws: OracleError.self) { try MIFace().run(labels: [5], oracle: Oracle(model, access: .whiteBox)) }
+    }
+}
+
+struct OracleTests {
+    @Test func policiesShapeWhatABlackBoxCallerSees() {
+        let p: [Float] = [0.07, 0.61, 0.32]
+        #expect(OutputPolicy.full.apply(p[...]) == p)
+        let rounded = OutputPolicy.rounded(0.1).apply(p[...])
+        #expect(zip(rounded, [0.1, 0.6, 0.3]).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(OutputPolicy.topK(1).apply(p[...]) == [0, 0.61, 0])
+        #expect(OutputPolicy.topK(2).apply(p[...]) == [0, 0.61, 0.32])
+        #expect(OutputPolicy.labelOnly.apply(p[...]) == [0, 1, 0])
+    }
+
+    @Test func countsQueriesAndGuardsGradients() throws {
+        var rng = SeededGenerator(seed: 2)
+        let model = Network.softmaxRegression(inputs: 4, classes: 3, using: &rng)
+        let x = Matrix(rowVectors: [[1, 0, 0, 0], [0, 1, 0, 0]])
+        let black = Oracle(model, access: .blackBox, policy: .labelOnly)
+        let answer = black.query(x)
+        #expect(black.queries == 2)
+        #expect(answer.data.allSatisfy { $0 == 0 || $0 == 1 })
+        #expect(throws: OracleError.self) { try black.gradient(x) { $0 } }
+        let white = Oracle(model, access: .whiteBox)
+        _ = try white.gradient(x) { $0 }
+        #expect(white.queries == 2)
+    }
+}
