@@ -51,10 +51,10 @@ struct Benchmarks: ParsableCommand {
         var models: [(String, Network)] = []
         rows = []
         for (name, net, settings) in [
-            ("softmax", Network.softmaxRegression(inputs: 10304, classes: 40, using: &rng),
+            ("softmax", Network.softmaxRegression(inputs: 10304, classes: 40),
              TrainingSettings(epochs: 100, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9))),
             ("mlp", Network.mlp(inputs: 10304, hidden: 3000, classes: 40, using: &rng),
-             TrainingSettings(epochs: 40, batchSize: 40, learningRate: 0.05, optimizer: .sgd(momentum: 0.9))),
+             TrainingSettings(epochs: 40, batchSize: 40, learningRate: 0.05, l2: 0.01, optimizer: .sgd(momentum: 0.9))),
         ] {
             let start = Date()
             let fitted = try Trainer(settings).fit(net, x: train.images, labels: train.labels, using: &rng)

@@ -21,7 +21,7 @@ enum Outputs {
             ("alpha", String(s.attack.alpha)), ("beta", String(s.attack.beta)), ("gamma", String(s.attack.gamma)),
             ("lambda", String(s.attack.lambda)), ("cost", s.attack.cost.rawValue), ("gamma_reading", s.attack.gammaReading.rawValue),
             ("x0", "zeros"), ("process", "identity"), ("softmax_epochs", String(s.softmaxEpochs)), ("mlp_hidden", String(s.mlpHidden)),
-            ("mlp_epochs", String(s.mlpEpochs)), ("evaluator_hidden", String(s.evaluatorHidden)),
+            ("mlp_epochs", String(s.mlpEpochs)), ("mlp_l2", String(o.mlpL2)), ("evaluator_hidden", String(s.evaluatorHidden)),
             ("evaluator_epochs", String(s.evaluatorEpochs)), ("lineups", String(s.lineups)), ("lineup_size", "5"),
             ("split", "7 train / 3 test per subject, seeded"), ("dataset", Catalog.attFaces.name),
             ("dataset_files_verified", String(Catalog.attFaces.files.count)), ("dataset_catalog_sha256", catalogDigest),

@@ -39,6 +39,7 @@ struct Fredrikson2015Faces: ParsableCommand {
     @Option(help: "Hidden units of the MLP.") var mlpHidden = 3000
     @Option(help: "Training epochs of softmax regression.") var softmaxEpochs = 100
     @Option(help: "Training epochs of the MLP.") var mlpEpochs = 40
+    @Option(help: "L2 weight decay of the MLP (it also wears away the random start in the first layer).") var mlpL2: Float = 0.01
     @Option(help: "Automatic line-ups per reconstruction.") var lineups = 100
 
     func validate() throws {
@@ -48,6 +49,7 @@ struct Fredrikson2015Faces: ParsableCommand {
         guard gamma.isFinite else { throw ValidationError("--gamma must be a number") }
         guard mlpHidden >= 1 else { throw ValidationError("--mlp-hidden must be at least 1") }
         guard softmaxEpochs >= 1, mlpEpochs >= 1 else { throw ValidationError("--softmax-epochs and --mlp-epochs must be at least 1") }
+        guard mlpL2 >= 0, mlpL2.isFinite else { throw ValidationError("--mlp-l2 must be a non-negative number") }
         guard lineups >= 1 else { throw ValidationError("--lineups must be at least 1 (the issue asks for 100)") }
     }
 
@@ -76,12 +78,12 @@ struct Fredrikson2015Faces: ParsableCommand {
         var targets: [TrainedModel] = []
         var modelRNG = rng.derived(2)
         targets.append(try TrainedModel.train(
-            name: "softmax", network: .softmaxRegression(inputs: train.images.cols, classes: 40, using: &modelRNG),
+            name: "softmax", network: .softmaxRegression(inputs: train.images.cols, classes: 40),
             settings: TrainingSettings(epochs: s.softmaxEpochs, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)),
             train: train, test: test, using: &modelRNG))
         targets.append(try TrainedModel.train(
             name: "mlp", network: .mlp(inputs: train.images.cols, hidden: s.mlpHidden, classes: 40, using: &modelRNG),
-            settings: TrainingSettings(epochs: s.mlpEpochs, batchSize: 40, learningRate: 0.05, optimizer: .sgd(momentum: 0.9)),
+            settings: TrainingSettings(epochs: s.mlpEpochs, batchSize: 40, learningRate: 0.05, l2: mlpL2, optimizer: .sgd(momentum: 0.9)),
             train: train, test: test, using: &modelRNG))
         // The evaluator never serves the attack: a ReLU MLP trained on standardised, shifted and mirrored faces.
         var evalRNG = rng.derived(3)

@@ -15,6 +15,15 @@ public struct Network: Sendable, Equatable {
         Network(layers: [.dense(Dense(inputs: inputs, outputs: classes, using: &rng))])
     }
 
+    /// Softmax regression started at zero weights, the usual start for this convex model.
+    ///
+    /// Gradients of W only ever lie in the span of the training inputs, so the part of a random start
+    /// orthogonal to them is never trained away: it stays as pixel noise in W and in every inversion.
+    /// From zero, W holds only what the data put there.
+    public static func softmaxRegression(inputs: Int, classes: Int) -> Network {
+        Network(layers: [.dense(Dense(weight: Matrix(rows: classes, cols: inputs), bias: [Float](repeating: 0, count: classes)))])
+    }
+
     /// A multilayer perceptron with one sigmoid hidden layer.
     public static func mlp(inputs: Int, hidden: Int, classes: Int, using rng: inout SeededGenerator) -> Network {
         Network(layers: [

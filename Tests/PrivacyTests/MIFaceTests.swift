@@ -26,7 +26,7 @@ import Testing
     /// Softmax regression trained from zero weights (so no random initial component hides what it learned).
     static func trained(labels: [Int], x: Matrix, seed: UInt64) throws -> Network {
         var rng = SeededGenerator(seed: seed)
-        let zero = Network(layers: [.dense(Dense(weight: Matrix(rows: classes, cols: dims), bias: [Float](repeating: 0, count: classes)))])
+        let zero = Network.softmaxRegression(inputs: dims, classes: classes)
         return try Trainer(TrainingSettings(epochs: 10, batchSize: 20, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)))
             .fit(zero, x: x, labels: labels, using: &rng)
     }
