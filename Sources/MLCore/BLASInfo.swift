@@ -52,11 +52,6 @@ public struct BLASInfo: Sendable {
             + "Fix: export OPENBLAS_CORETYPE=\(fix) before running (OpenBLAS reads it at start-up)."
     }
 
-    /// Limits OpenBLAS to `n` threads (call outside any parallel loop of your own).
-    public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(n))
-    }
-
     /// Runs `body` with OpenBLAS on one thread, then restores the thread count. For loops of many small
     /// products, where waking OpenBLAS's threads costs more than they save.
     public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {

@@ -115,7 +115,8 @@ public struct MIFace: Sendable {
             : PixelDescent(model: model, x0: start, count: labels.count, process: process)
         // The factored descent shares its work between the cores itself (see FactoredDescent.evaluate):
         // OpenBLAS runs on one thread inside it.
-        if stepper is FactoredDescent {
+        if let factored = stepper as? FactoredDescent {
+            defer { factored.worker.stop() }
             return try BLASInfo.singleThreaded { try descend(labels: labels, state: stepper, oracle: oracle, progress: progress) }
         }
         return try descend(labels: labels, state: stepper, oracle: oracle, progress: progress)
@@ -267,6 +268,7 @@ final class FactoredDescent: DescentState {
     var a: Matrix
     var best: Matrix
     var rows: [Int] = []
+    let worker = WorkerPair()
     /// Cores the Gram product is shared between (a fixed count, so results do not depend on the machine).
     static let parts = 2
 
@@ -291,21 +293,20 @@ final class FactoredDescent: DescentState {
         // the same on every run.
         let halves = gram.rows >= 256 && rows.count >= 8 ? MIFace.chunks(rows.count, FactoredDescent.parts) : [0..<rows.count]
         let columnParts = halves.count == 1 ? FactoredDescent.parts : 1
-        var pieces = [(Matrix, Matrix)?](repeating: nil, count: halves.count)
-        pieces.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: halves.count) { i in
-                let range = halves[i]
-                let ar = range.count == a.rows ? a : a.rows(Array(rows[range]))
-                var z = Matrix(rows: range.count, cols: a.cols)
-                for r in 0..<range.count { z.setRow(r, z0) }
-                Matrix.gemmSplittingColumns(ar, gram, into: &z, alpha: -1, beta: 1, parts: columnParts)
-                let li = Array(labels[range])
-                out[i] = model.preactivationGradient(z) { MIFace.logitGradient($0, labels: li, cost: cost) }
-            }
+        func half(_ range: Range<Int>) -> (Matrix, Matrix) {
+            let ar = range.count == a.rows ? a : a.rows(Array(rows[range]))
+            var z = Matrix(rows: range.count, cols: a.cols)
+            for r in 0..<range.count { z.setRow(r, z0) }
+            Matrix.gemmSplittingColumns(ar, gram, into: &z, alpha: -1, beta: 1, parts: columnParts)
+            let li = Array(labels[range])
+            return model.preactivationGradient(z) { MIFace.logitGradient($0, labels: li, cost: cost) }
         }
-        let parts = pieces.compactMap { $0 }
-        return (Matrix.stacking(parts.map(\.0)), Matrix.stacking(parts.map(\.1)))
+        guard halves.count == 2 else { return half(halves[0]) }
+        var first: (Matrix, Matrix)?
+        var second: (Matrix, Matrix)?
+        worker.run({ first = half(halves[0]) }, { second = half(halves[1]) })
+        guard let first, let second else { return half(0..<rows.count) }
+        return (Matrix.stacking([first.0, second.0]), Matrix.stacking([first.1, second.1]))
     }
 
     func remember(row r: Int, as k: Int) {
