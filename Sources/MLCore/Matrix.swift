@@ -66,19 +66,6 @@ public struct Matrix: Equatable, Sendable {
         return out
     }
 
-    /// The rows of `parts`, one after another (all must have the same column count).
-    public static func stacking(_ parts: [Matrix]) -> Matrix {
-        if parts.count == 1 { return parts[0] }
-        let cols = parts.first?.cols ?? 0
-        var data: [Float] = []
-        data.reserveCapacity(parts.reduce(0) { $0 + $1.data.count })
-        for p in parts {
-            precondition(p.cols == cols, "stacking: column counts differ")
-            data.append(contentsOf: p.data)
-        }
-        return Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: cols, data: data)
-    }
-
     /// The transpose.
     public var transposed: Matrix {
         var out = Matrix(rows: cols, cols: rows)

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Learning
 import MLCore
@@ -93,12 +92,6 @@ public struct MIFace: Sendable {
         guard gamma.isFinite else { throw OracleError(description: "MI-Face: gamma must be finite") }
     }
 
-    /// `count` items cut into at most `groups` contiguous ranges of near-equal size.
-    static func chunks(_ count: Int, _ groups: Int) -> [Range<Int>] {
-        let g = max(1, min(groups, count))
-        return (0..<g).map { i in (i * count / g)..<((i + 1) * count / g) }
-    }
-
     /// Inverts every label in `labels` as one batch; `progress(done, total)` reports finished labels.
     public func run(labels: [Int], oracle: Oracle, x0: [Float]? = nil,
                     progress: (Int, Int) -> Void = { _, _ in }) throws -> [Inversion] {
@@ -113,10 +106,9 @@ public struct MIFace: Sendable {
         let stepper: any DescentState = (process == nil && usesFactoredDescent)
             ? FactoredDescent(model: model, x0: start, count: labels.count)
             : PixelDescent(model: model, x0: start, count: labels.count, process: process)
-        // The factored descent shares its work between the cores itself (see FactoredDescent.evaluate):
-        // OpenBLAS runs on one thread inside it.
-        if let factored = stepper as? FactoredDescent {
-            defer { factored.worker.stop() }
+        // The factored descent runs many small products and splits its one large product across the
+        // cores itself: OpenBLAS's own threads would only add wake-up costs (measured: 54 s -> see README).
+        if stepper is FactoredDescent {
             return try BLASInfo.singleThreaded { try descend(labels: labels, state: stepper, oracle: oracle, progress: progress) }
         }
         return try descend(labels: labels, state: stepper, oracle: oracle, progress: progress)
@@ -136,7 +128,10 @@ public struct MIFace: Sendable {
         var i = 0
         while !active.isEmpty {
             let activeLabels = active.map { labels[$0] }
-            let (logits, gradient) = state.evaluate(rows: active, labels: activeLabels, cost: cost)
+            let costKind = cost
+            let (logits, gradient) = state.evaluate(rows: active) { z in
+                MIFace.logitGradient(z, labels: activeLabels, cost: costKind)
+            }
             oracle.record(queries: active.count)
             let probs = Softmax.rows(logits)
             let logProbs = Softmax.logRows(logits)
@@ -206,8 +201,8 @@ public struct MIFace: Sendable {
 
 /// The iterates of a batch descent, stored however is cheapest.
 protocol DescentState: AnyObject {
-    /// Logits and the gradient of `cost` for each row's label (in the state's own coordinates).
-    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> (Matrix, Matrix)
+    /// Logits and the gradient (in the state's own coordinates) for the given rows.
+    func evaluate(rows: [Int], logitGradient: (Matrix) -> Matrix) -> (Matrix, Matrix)
     /// Marks the current iterate of evaluated row `r` as the best for label slot `k`.
     func remember(row r: Int, as k: Int)
     /// Takes a step on the evaluated rows listed in `keep` (the others stop).
@@ -232,10 +227,10 @@ final class PixelDescent: DescentState {
         best = x
     }
 
-    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> (Matrix, Matrix) {
+    func evaluate(rows: [Int], logitGradient: (Matrix) -> Matrix) -> (Matrix, Matrix) {
         self.rows = rows
         let batch = rows.count == x.rows && rows == Array(0..<x.rows) ? x : x.rows(rows)
-        return model.inputGradient(batch) { MIFace.logitGradient($0, labels: labels, cost: cost) }
+        return model.inputGradient(batch, logitGradient: logitGradient)
     }
 
     func remember(row r: Int, as k: Int) {
@@ -268,8 +263,7 @@ final class FactoredDescent: DescentState {
     var a: Matrix
     var best: Matrix
     var rows: [Int] = []
-    let worker = WorkerPair()
-    /// Cores the Gram product is shared between (a fixed count, so results do not depend on the machine).
+    /// Column blocks of the Gram product, one per core (a fixed count, so results do not depend on the machine).
     static let parts = 2
 
     init(model: any AffineInputClassifier, x0: [Float], count: Int) {
@@ -284,29 +278,13 @@ final class FactoredDescent: DescentState {
         best = a
     }
 
-    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> (Matrix, Matrix) {
+    func evaluate(rows: [Int], logitGradient: (Matrix) -> Matrix) -> (Matrix, Matrix) {
         self.rows = rows
-        // With enough active rows, the two halves of the batch each run the Gram product and the later
-        // layers on their own core (two 20-row products side by side reach 120 GFLOP/s here; one 40-row
-        // product split by columns 101, OpenBLAS's own threads 72). With few rows left, both cores share
-        // one product by columns instead. The choice depends only on the active rows, so the result is
-        // the same on every run.
-        let halves = gram.rows >= 256 && rows.count >= 8 ? MIFace.chunks(rows.count, FactoredDescent.parts) : [0..<rows.count]
-        let columnParts = halves.count == 1 ? FactoredDescent.parts : 1
-        func half(_ range: Range<Int>) -> (Matrix, Matrix) {
-            let ar = range.count == a.rows ? a : a.rows(Array(rows[range]))
-            var z = Matrix(rows: range.count, cols: a.cols)
-            for r in 0..<range.count { z.setRow(r, z0) }
-            Matrix.gemmSplittingColumns(ar, gram, into: &z, alpha: -1, beta: 1, parts: columnParts)
-            let li = Array(labels[range])
-            return model.preactivationGradient(z) { MIFace.logitGradient($0, labels: li, cost: cost) }
-        }
-        guard halves.count == 2 else { return half(halves[0]) }
-        var first: (Matrix, Matrix)?
-        var second: (Matrix, Matrix)?
-        worker.run({ first = half(halves[0]) }, { second = half(halves[1]) })
-        guard let first, let second else { return half(0..<rows.count) }
-        return (Matrix.stacking([first.0, second.0]), Matrix.stacking([first.1, second.1]))
+        let ar = a.rows(rows)
+        var z = Matrix(rows: rows.count, cols: a.cols)
+        for r in 0..<rows.count { z.setRow(r, z0) }
+        Matrix.gemmSplittingColumns(ar, gram, into: &z, alpha: -1, beta: 1, parts: FactoredDescent.parts)
+        return model.preactivationGradient(z, logitGradient: logitGradient)
     }
 
     func remember(row r: Int, as k: Int) {
