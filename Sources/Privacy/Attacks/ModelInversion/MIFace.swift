@@ -107,7 +107,8 @@ public struct MIFace: Sendable {
             ? FactoredDescent(model: model, x0: start, count: labels.count)
             : PixelDescent(model: model, x0: start, count: labels.count, process: process)
         // The factored descent runs many small products and splits its one large product across the
-        // cores itself: OpenBLAS's own threads would only add wake-up costs (measured: 54 s -> see README).
+        // cores itself, so OpenBLAS stays on one thread: waking its threads for every small product cost
+        // more than they saved (the 5000-iteration MLP benchmark went from 54 s to 48 s without them).
         if stepper is FactoredDescent {
             return try BLASInfo.singleThreaded { try descend(labels: labels, state: stepper, oracle: oracle, progress: progress) }
         }
