@@ -62,7 +62,6 @@ struct Fredrikson2015Faces: ParsableCommand {
         Console.line("BLAS: OpenBLAS core \(blas.coreName), \(blas.threads) thread(s)"
             + (blas.coreTypeVariable.map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""))
         if let warning = blas.warning { Console.warning(warning) }
-        let dir = try RunDirectory(out)
         var rng = SeededGenerator(seed: seed)
 
         // == 1. Data ==
@@ -72,6 +71,7 @@ struct Fredrikson2015Faces: ParsableCommand {
         let (train, test) = faces.splitPerClass(trainPerClass: 7, using: &rng)
         Console.line("  \(faces.images.rows) images of \(faces.classCount) subjects, \(faces.width)x\(faces.height); "
             + "train \(train.images.rows), test \(test.images.rows); all \(Catalog.attFaces.files.count) files verified (SHA-256)")
+        let dir = try RunDirectory(out)  // created only once the data is there
 
         // == 2. Target models and the evaluation classifier ==
         Console.section(2, "Train target models (softmax regression, MLP) and an independent evaluator")
