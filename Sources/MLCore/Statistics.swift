@@ -10,11 +10,6 @@ public enum Statistics {
         return Float(s / Double(x.count))
     }
 
-    /// The mean of Doubles (0 for an empty array).
-    public static func mean(_ x: [Double]) -> Double {
-        x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count)
-    }
-
     /// The population standard deviation.
     public static func standardDeviation(_ x: [Float]) -> Float {
         guard !x.isEmpty else { return 0 }
@@ -22,13 +17,6 @@ public enum Statistics {
         var s: Double = 0
         for v in x { s += (Double(v) - m) * (Double(v) - m) }
         return Float((s / Double(x.count)).squareRoot())
-    }
-
-    /// The sample standard deviation of Doubles (n - 1 in the denominator; 0 below two values).
-    public static func sampleStandardDeviation(_ x: [Double]) -> Double {
-        guard x.count > 1 else { return 0 }
-        let m = mean(x)
-        return (x.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(x.count - 1)).squareRoot()
     }
 
     /// The vector minus its mean, over its standard deviation (all zeros for a constant vector).

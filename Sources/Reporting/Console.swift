@@ -19,11 +19,6 @@ public enum Console {
         FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
     }
 
-    /// Prints an error to standard error.
-    public static func error(_ text: String) {
-        FileHandle.standardError.write(Data("error: \(text)\n".utf8))
-    }
-
     /// Prints rows as an aligned plain-text table.
     public static func table(_ header: [String], _ rows: [[String]]) {
         var widths = header.map(\.count)
