@@ -56,6 +56,7 @@ public struct BLASInfo: Sendable {
     /// products, where waking OpenBLAS's threads costs more than they save.
     public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
         let saved = openblas_get_num_threads()
+        guard saved != 1 else { return try body() }  // nested use (every product of a descent) costs nothing
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(saved) }
         return try body()

@@ -121,24 +121,23 @@ extension Matrix {
         let m = a.rows
         let k = a.cols
         let n = b.cols
-        let saved = openblas_get_num_threads()
-        if saved != 1 { openblas_set_num_threads(1) }
-        a.data.withUnsafeBufferPointer { pa in
-            b.data.withUnsafeBufferPointer { pb in
-                c.data.withUnsafeMutableBufferPointer { pc in
-                    let pa = pa.baseAddress
-                    let pb = pb.baseAddress!
-                    let pc = pc.baseAddress!
-                    nonisolated(unsafe) let (bp, cp) = (pb, pc)
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        let start = part * n / parts
-                        let end = (part + 1) * n / parts
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(end - start), Int32(k),
-                                    alpha, pa, Int32(k), bp + start, Int32(n), beta, cp + start, Int32(n))
+        BLASInfo.singleThreaded {
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    c.data.withUnsafeMutableBufferPointer { pc in
+                        let pa = pa.baseAddress
+                        let pb = pb.baseAddress!
+                        let pc = pc.baseAddress!
+                        nonisolated(unsafe) let (bp, cp) = (pb, pc)
+                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            let start = part * n / parts
+                            let end = (part + 1) * n / parts
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(end - start), Int32(k),
+                                        alpha, pa, Int32(k), bp + start, Int32(n), beta, cp + start, Int32(n))
+                        }
                     }
                 }
             }
         }
-        if saved != 1 { openblas_set_num_threads(saved) }
     }
 }
