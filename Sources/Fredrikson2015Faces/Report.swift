@@ -12,7 +12,7 @@ enum Report {
         var md = MarkdownReport()
         md.heading("Fredrikson et al. 2015, MI-Face on the AT&T faces", level: 1)
         md.paragraph("Run with seed \(o.seed)\(o.quick ? " in --quick mode (small models, few iterations: not the paper's settings)" : ""), "
-            + "OpenBLAS core \(blas.coreName) with \(blas.threads) thread(s); whole run \(f1(seconds)) s. "
+            + "OpenBLAS core \(blas.coreName) with \(blas.threads) thread(s); whole run \(Format.f1(seconds)) s. "
             + "MI-Face: alpha \(s.attack.alpha), beta \(s.attack.beta), gamma \(s.attack.gamma) read as a "
             + "\(s.attack.gammaReading.rawValue) threshold, lambda \(s.attack.lambda), cost \(s.attack.cost.rawValue), x0 = 0, "
             + "Process = identity, white-box.")
@@ -21,8 +21,8 @@ enum Report {
         let paperError = ["softmax": "7.5 %", "mlp": "4.2 %"]
         md.table(["model", "train accuracy", "test accuracy", "test error (ours)", "test error (paper)", "train seconds"],
                  (targets + [evaluator]).map { m in
-                     [m.name, pct(m.trainAccuracy), pct(m.testAccuracy), pct(1 - m.testAccuracy), paperError[m.name] ?? "n/a (not in the paper)",
-                      f2(m.seconds)]
+                     [m.name, Format.pct(m.trainAccuracy), Format.pct(m.testAccuracy), Format.pct(1 - m.testAccuracy), paperError[m.name] ?? "n/a (not in the paper)",
+                      Format.f2(m.seconds)]
                  })
         md.paragraph("Softmax regression starts from zero weights (a random start leaves pixel noise in W that no gradient removes); "
             + "the MLP uses L2 \(o.mlpL2) for the same reason (`--mlp-l2 0` trades clearer-looking faces for a little test accuracy). "
@@ -34,9 +34,9 @@ enum Report {
                   "seconds per face (ours)", "seconds per face (paper)", "queries per face"],
                  runs.map { r in
                      let sum = ScoreSummary(r.scores)
-                     return [r.model.name, pct(sum.nearestNeighbour), pct(sum.lineup), pct(sum.top1), pct(sum.top5), f3(sum.ssim),
-                             f1(r.meanIterations), String(format: "%.4f", r.seconds / Double(r.inversions.count)),
-                             r.model.name == "softmax" ? "1.4" : "1298.7", f1(Double(r.queries) / Double(r.inversions.count))]
+                     return [r.model.name, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5), Format.f3(sum.ssim),
+                             Format.f1(r.meanIterations), String(format: "%.4f", r.seconds / Double(r.inversions.count)),
+                             r.model.name == "softmax" ? "1.4" : "1298.7", Format.f1(Double(r.queries) / Double(r.inversions.count))]
                  })
         md.paragraph("The paper's Mechanical Turk workers picked the right person from a line-up of five about 80 % of the time "
             + "(95 % for skilled workers), pooled over models. Our line-up is automatic: the reconstruction and five training "
@@ -47,10 +47,10 @@ enum Report {
         md.heading("What each metric can tell: references")
         var rows: [[String]] = runs.map { r in
             let sum = ScoreSummary(r.scores)
-            return ["MI-Face on \(r.model.name)", pct(sum.nearestNeighbour), pct(sum.lineup), pct(sum.top1), pct(sum.top5), f3(sum.ssim)]
+            return ["MI-Face on \(r.model.name)", Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5), Format.f3(sum.ssim)]
         }
         for (ref, sum) in zip(references, referenceScores) {
-            rows.append(["\(ref.name): \(ref.explanation)", pct(sum.nearestNeighbour), pct(sum.lineup), pct(sum.top1), pct(sum.top5), f3(sum.ssim)])
+            rows.append(["\(ref.name): \(ref.explanation)", Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5), Format.f3(sum.ssim)])
         }
         md.table(["images", "NN identification", "line-up", "evaluator top-1", "evaluator top-5", "SSIM"], rows)
         if let meanFace = zip(references, referenceScores).first(where: { $0.0.name == "mean_face" })?.1 {
@@ -83,16 +83,16 @@ enum Report {
                   "evaluator top-1", "SSIM", "seconds"],
                  variants.map { v in
                      let sum = ScoreSummary(v.scores)
-                     return [v.model.name, v.attack.cost.rawValue, v.attack.gammaReading.rawValue, f1(v.meanIterations), f3(v.meanConfidence),
-                             v.stopCounts, pct(sum.nearestNeighbour), pct(sum.lineup), pct(sum.top1), f3(sum.ssim), f2(v.seconds)]
+                     return [v.model.name, v.attack.cost.rawValue, v.attack.gammaReading.rawValue, Format.f1(v.meanIterations), Format.f3(v.meanConfidence),
+                             v.stopCounts, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.f3(sum.ssim), Format.f2(v.seconds)]
                  })
         if let mlpOne = variants.first(where: { $0.model.name == "mlp" && $0.attack.cost == .oneMinusP && $0.attack.gammaReading == .confidence }),
            let mlpLog = variants.first(where: { $0.model.name == "mlp" && $0.attack.cost == .negativeLogP && $0.attack.gammaReading == .confidence }) {
             let window = mlpOne.inversions.filter { $0.stopReason == .noImprovement }.count
             md.paragraph("Why `neg-log-p` is the default: on the MLP, `one-minus-p` ended \(window) of 40 descents on the beta window at a "
-                + "mean confidence of \(f3(mlpOne.meanConfidence)) (nearest-neighbour identification \(pct(ScoreSummary(mlpOne.scores).nearestNeighbour))), "
-                + "while `neg-log-p` reached a mean confidence of \(f3(mlpLog.meanConfidence)) (identification "
-                + "\(pct(ScoreSummary(mlpLog.scores).nearestNeighbour))). On softmax regression both costs give the same faces. "
+                + "mean confidence of \(Format.f3(mlpOne.meanConfidence)) (nearest-neighbour identification \(Format.pct(ScoreSummary(mlpOne.scores).nearestNeighbour))), "
+                + "while `neg-log-p` reached a mean confidence of \(Format.f3(mlpLog.meanConfidence)) (identification "
+                + "\(Format.pct(ScoreSummary(mlpLog.scores).nearestNeighbour))). On softmax regression both costs give the same faces. "
                 + "This run used `\(s.attack.cost.rawValue)`.")
         }
 

@@ -92,8 +92,3 @@ struct Reference {
         ]
     }
 }
-
-func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-func f1(_ x: Double) -> String { String(format: "%.1f", x) }
-func f2(_ x: Double) -> String { String(format: "%.2f", x) }
-func f3(_ x: Double) -> String { String(format: "%.3f", x) }

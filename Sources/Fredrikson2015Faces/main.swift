@@ -100,7 +100,7 @@ struct Fredrikson2015Faces: ParsableCommand {
             try ModelIO.save(m.network, to: dir.url("models/\(m.name)"))
         }
         Console.table(["model", "train acc", "test acc", "seconds"], (targets + [evaluator]).map {
-            [$0.name, pct($0.trainAccuracy), pct($0.testAccuracy), f2($0.seconds)]
+            [$0.name, Format.pct($0.trainAccuracy), Format.pct($0.testAccuracy), Format.f2($0.seconds)]
         })
 
         // == 3. MI-Face, white-box, every label as one batch ==
@@ -122,10 +122,10 @@ struct Fredrikson2015Faces: ParsableCommand {
         var summaryRows: [[String]] = []
         for r in runs {
             let sum = ScoreSummary(r.scores)
-            summaryRows.append([r.model.name, pct(sum.nearestNeighbour), pct(sum.lineup), pct(sum.top1), pct(sum.top5), f3(sum.ssim)])
+            summaryRows.append([r.model.name, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5), Format.f3(sum.ssim)])
         }
         for (ref, sum) in zip(references, referenceScores) {
-            summaryRows.append([ref.name, pct(sum.nearestNeighbour), pct(sum.lineup), pct(sum.top1), pct(sum.top5), f3(sum.ssim)])
+            summaryRows.append([ref.name, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5), Format.f3(sum.ssim)])
         }
         Console.table(["images", "NN id", "line-up", "eval top-1", "eval top-5", "SSIM"], summaryRows)
 
@@ -151,8 +151,8 @@ struct Fredrikson2015Faces: ParsableCommand {
         Console.table(["model", "cost", "gamma", "mean iters", "mean p", "stops (gamma/window/max)", "NN id", "line-up", "SSIM"],
                       variants.map { v in
                           let sum = ScoreSummary(v.scores)
-                          return [v.model.name, v.attack.cost.rawValue, v.attack.gammaReading.rawValue, f1(v.meanIterations),
-                                  f3(v.meanConfidence), v.stopCounts, pct(sum.nearestNeighbour), pct(sum.lineup), f3(sum.ssim)]
+                          return [v.model.name, v.attack.cost.rawValue, v.attack.gammaReading.rawValue, Format.f1(v.meanIterations),
+                                  Format.f3(v.meanConfidence), v.stopCounts, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.f3(sum.ssim)]
                       })
 
         // == 6. Outputs ==
@@ -160,7 +160,7 @@ struct Fredrikson2015Faces: ParsableCommand {
         try Outputs.write(to: dir, options: self, settings: s, blas: blas, faces: faces, train: train, targets: targets,
                           evaluator: evaluator, runs: runs, references: references, referenceScores: referenceScores,
                           variants: variants, seconds: Date().timeIntervalSince(started))
-        Console.line("  done in \(f1(Date().timeIntervalSince(started))) s; open \(dir.url("report.md"))")
+        Console.line("  done in \(Format.f1(Date().timeIntervalSince(started))) s; open \(dir.url("report.md"))")
     }
 }
 

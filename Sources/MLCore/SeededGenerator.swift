@@ -48,6 +48,15 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return Float(r * _cos(2.0 * Double.pi * u2))
     }
 
+    /// A Laplace deviate with location 0 and scale `b` (density exp(-|x|/b) / 2b), by inverting
+    /// the distribution function on a 53-bit uniform; in double precision because the scale can be large.
+    public mutating func nextLaplace(scale b: Double) -> Double {
+        // u uniform on (-1/2, 1/2): x = -b sign(u) ln(1 - 2|u|).
+        let u = (Double(next() >> 11) + 0.5) * (1.0 / 9_007_199_254_740_992.0) - 0.5
+        let magnitude = -b * _log(1 - 2 * Swift.abs(u))
+        return u < 0 ? -magnitude : magnitude
+    }
+
     /// A uniform integer in 0..<n, without modulo bias.
     public mutating func nextInt(below n: Int) -> Int {
         precondition(n > 0)

@@ -1,0 +1,74 @@
+import Foundation
+import Learning
+import MLCore
+
+/// The attack's settings or inputs are unusable; the message says which and how to fix it.
+public struct AttackError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong.
+    public let description: String
+}
+
+/// Model inversion of a regression model for a discrete sensitive input (Fredrikson et al.'s
+/// warfarin attack): the attacker knows every other input of a target, the model's output for
+/// that target (the stable dose), the marginals of the sensitive value and the model's residual
+/// spread. It scores each candidate value v by p(v) * N(y - f(x, v); 0, sigma^2) and picks the best.
+///
+/// Reference: M. Fredrikson, E. Lantz, S. Jha, S. Lin, D. Page, T. Ristenpart, "Privacy in
+/// Pharmacogenetics: An End-to-End Case Study of Personalized Warfarin Dosing", USENIX Security
+/// 2014, section 4 (the estimator of equation (1), with a Gaussian error model).
+///
+/// Deviations:
+/// - The posterior is normalised over the candidates so that it can be scored by AUC; the
+///   argmax, and so the accuracy, is the paper's.
+public struct RegressionInversion: Sendable {
+    /// Prior probability of each candidate value.
+    public let prior: [Double]
+    /// Standard deviation of the model's residuals, in the units of its output.
+    public let sigma: Double
+
+    /// An attack with these marginals and error spread.
+    public init(prior: [Double], sigma: Double) {
+        self.prior = prior
+        self.sigma = sigma
+    }
+
+    /// Checks the settings.
+    public func validate() throws {
+        guard prior.count >= 2 else { throw AttackError(description: "model inversion needs at least two candidate values (got \(prior.count))") }
+        guard prior.allSatisfy({ $0 >= 0 && $0.isFinite }), prior.reduce(0, +) > 0 else {
+            throw AttackError(description: "model inversion: the prior must be non-negative with a positive sum (got \(prior))")
+        }
+        guard sigma > 0, sigma.isFinite else {
+            throw AttackError(description: "model inversion: sigma must be a positive number (got \(sigma))")
+        }
+    }
+
+    /// Runs against `oracle`. `candidates` holds, for target i and candidate value v, the
+    /// target's known inputs with the sensitive value set to v, at row `i * prior.count + v`;
+    /// `observed[i]` is the target's output. Costs `candidates.rows` queries.
+    public func run(_ oracle: RegressionOracle, candidates: Matrix, observed: [Float]) throws -> AttributeInference {
+        try validate()
+        let k = prior.count
+        guard candidates.rows == observed.count * k else {
+            throw AttackError(description: "model inversion: \(candidates.rows) candidate rows for \(observed.count) targets x \(k) values")
+        }
+        let predictions = oracle.query(candidates)
+        let logPrior = prior.map { $0 > 0 ? log($0) : -Double.infinity }
+        var posteriors: [[Double]] = []
+        posteriors.reserveCapacity(observed.count)
+        for i in observed.indices {
+            var logScore = (0..<k).map { v -> Double in
+                let r = (Double(observed[i]) - Double(predictions[i * k + v])) / sigma
+                return logPrior[v] - 0.5 * r * r
+            }
+            let m = logScore.max() ?? 0
+            var total = 0.0
+            for v in 0..<k {
+                logScore[v] = exp(logScore[v] - m)
+                total += logScore[v]
+            }
+            posteriors.append(logScore.map { $0 / total })
+        }
+        return AttributeInference(posteriors: posteriors)
+    }
+}
