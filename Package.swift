@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "Fredrikson2015Faces", targets: ["Fredrikson2015Faces"]),
+        .executable(name: "Fredrikson2014Warfarin", targets: ["Fredrikson2014Warfarin"]),
         .executable(name: "Benchmarks", targets: ["Benchmarks"]),
     ],
     dependencies: [
@@ -37,6 +38,12 @@ let package = Package(
         // Experiments and tools.
         .executableTarget(
             name: "Fredrikson2015Faces",
+            dependencies: [
+                "MLCore", "Learning", "Datasets", "Privacy", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "Fredrikson2014Warfarin",
             dependencies: [
                 "MLCore", "Learning", "Datasets", "Privacy", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
