@@ -9,15 +9,15 @@ import Privacy
 import Reporting
 
 enum Outputs {
-    static func write(to dir: RunDirectory, options o: Fredrikson2014Warfarin, trials: Int, idealEpochs: Int, cohort: IWPCCohort,
+    static func write(to dir: RunDirectory, options o: Fredrikson2014Warfarin, trials: Int, idealEpochs: Int, splits: Int, cohort: IWPCCohort,
                       training: [WarfarinPatient], heldOut: [WarfarinPatient], model: LinearRegression, sigma: Float,
-                      utility: [(String, String, DosingMetrics)], results: [AttackResult], privacy: PrivacySweep,
+                      utility: [(String, String, DosingMetrics)], results: [AttackResult], repeats: [SplitRepeat], privacy: PrivacySweep,
                       seconds: Double) throws {
         var config = CSVTable(header: ["key", "value"])
         let entries: [(String, String)] = [
             ("experiment", "Fredrikson2014Warfarin"), ("seed", String(o.seed)), ("quick", String(o.quick)),
             ("held_out", String(o.heldOut)), ("epsilons", o.epsilons.sorted().map { String(format: "%g", $0) }.joined(separator: " ")),
-            ("trials", String(trials)), ("ideal_epochs", String(idealEpochs)), ("ideal_learner", "softmax regression, Adam 0.01, L2 1e-4"),
+            ("trials", String(trials)), ("splits", String(splits)), ("ideal_epochs", String(idealEpochs)), ("ideal_learner", "softmax regression, Adam 0.01, L2 1e-4"),
             ("target", "sqrt(weekly dose mg)"), ("attacker_prior", "genotype marginals of the training cohort"),
             ("attacker_sigma", "residual standard deviation of the served model on the training cohort"),
             ("dataset", Catalog.iwpcWarfarin.name), ("dataset_file", IWPCWarfarin.fileName),
@@ -54,6 +54,12 @@ enum Outputs {
         }
         try dir.write(attacks, to: "attacks.csv")
 
+        var splitTable = CSVTable(header: ["split", "target", "training_accuracy", "held_out_accuracy"])
+        for r in repeats {
+            splitTable.append([.int(r.split), .text(r.target.rawValue), .number(r.training, decimals: 4), .number(r.heldOut, decimals: 4)])
+        }
+        try dir.write(splitTable, to: "splits.csv")
+
         var table = CSVTable(header: ["epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd", "cyp2c9_accuracy_mean",
                                       "cyp2c9_accuracy_sd", "mae_mg_per_week_mean", "mae_mg_per_week_sd", "within_20_percent_mean",
                                       "within_20_percent_sd", "trimmed_directions_mean"])
@@ -75,6 +81,9 @@ enum Outputs {
         }
         try dir.write(raw, to: "privacy_trials.csv")
         try dir.write(privacyFigure(privacy), to: "privacy.png")
+        try dir.write(Report.render(options: o, trials: trials, splits: splits, cohort: cohort, training: training, heldOut: heldOut,
+                                    model: model, sigma: sigma, utility: utility, results: results, repeats: repeats, privacy: privacy,
+                                    seconds: seconds), to: "report.md")
     }
 
     /// Attack accuracy and dosing utility against epsilon (log axis): mean and spread of the trials,
