@@ -58,16 +58,23 @@ struct CSVReaderTests {
     }
 }
 
-/// The real AT&T faces, from the shared mirror (CI sets INVERSIONLAB_DATA) or data/.
-struct RealFacesTests {
-    static var store: DatasetStore? {
+/// The shared dataset mirror (CI sets INVERSIONLAB_DATA; on these machines it is ../shared/datasets).
+enum SharedData {
+    /// A store over the mirror when it holds `dataset`, else nil (the test is then skipped).
+    static func store(holding dataset: String) -> DatasetStore? {
         let env = ProcessInfo.processInfo.environment["INVERSIONLAB_DATA"]
         let sibling = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets").path
-        if let env, !env.isEmpty { return DatasetStore(override: env, allowDownload: false) }
-        if FileManager.default.fileExists(atPath: sibling + "/att_faces") { return DatasetStore(override: sibling, allowDownload: false) }
+        for root in [env, sibling].compactMap({ $0 }) where !root.isEmpty && FileManager.default.fileExists(atPath: root + "/" + dataset) {
+            return DatasetStore(override: root, allowDownload: false)
+        }
         return nil
     }
+}
+
+/// The real AT&T faces, from the shared mirror.
+struct RealFacesTests {
+    static var store: DatasetStore? { SharedData.store(holding: "att_faces") }
 
     @Test(.enabled(if: store != nil, "needs the AT&T faces: set INVERSIONLAB_DATA"))
     func loadsAllFourHundredVerifiedFacesAndSplitsThemSevenThree() throws {
