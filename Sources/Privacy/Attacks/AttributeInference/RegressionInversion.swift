@@ -57,10 +57,13 @@ public struct RegressionInversion: Sendable {
         var posteriors: [[Double]] = []
         posteriors.reserveCapacity(observed.count)
         for i in observed.indices {
-            var logScore = (0..<k).map { v -> Double in
+            // Squared residuals relative to the first candidate's: the same posterior, and exactly the
+            // prior (for every target alike) when the value does not change the prediction.
+            let r2 = (0..<k).map { v -> Double in
                 let r = (Double(observed[i]) - Double(predictions[i * k + v])) / sigma
-                return logPrior[v] - 0.5 * r * r
+                return r * r
             }
+            var logScore = (0..<k).map { v in logPrior[v] - 0.5 * (r2[v] - r2[0]) }
             let m = logScore.max() ?? 0
             var total = 0.0
             for v in 0..<k {
