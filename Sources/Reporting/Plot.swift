@@ -251,9 +251,9 @@ enum PlotScale {
             let pad = 0.05 * (hi - lo)
             return (lo - pad)...(hi + pad)
         case .log10:
-            lo = Foundation.pow(10, Foundation.log10(lo).rounded(.down) - (lo == hi ? 1 : 0))
-            hi = Foundation.pow(10, Foundation.log10(hi).rounded(.up) + (lo == hi ? 1 : 0))
-            if hi <= lo { hi = lo * 10 }
+            lo = Foundation.pow(10, Foundation.log10(lo).rounded(.down))
+            hi = Foundation.pow(10, Foundation.log10(hi).rounded(.up))
+            if hi <= lo { (lo, hi) = (lo / 10, hi * 10) }  // one value, an exact power of ten
             return lo...hi
         }
     }

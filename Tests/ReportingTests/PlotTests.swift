@@ -1,0 +1,82 @@
+import Foundation
+@testable import Reporting
+import Testing
+
+struct PlotTests {
+    @Test func linearTicksTakeOneTwoFiveSteps() {
+        let t = PlotScale.ticks(0...100, .linear)
+        #expect(t.map(\.value) == [0, 20, 40, 60, 80, 100])
+        #expect(t.map(\.label) == ["0", "20", "40", "60", "80", "100"])
+        #expect(PlotScale.ticks(0...1, .linear).map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+        #expect(PlotScale.ticks(-3...7, .linear).map(\.value) == [-2, 0, 2, 4, 6])
+        #expect(PlotScale.ticks(-0.3...0.3, .linear).map(\.label).contains("0.0"))  // never "-0.0"
+    }
+
+    @Test func logAxesTickAtPowersOfTenAndFitWholeDecades() {
+        #expect(PlotScale.fit([0.25, 1, 100], .log10) == 0.1...100)
+        #expect(PlotScale.ticks(0.1...100, .log10).map(\.label) == ["0.1", "1", "10", "100"])
+        #expect(PlotScale.ticks(1...100, .log10).map(\.value) == [1, 2, 5, 10, 20, 50, 100])
+        #expect(abs(PlotScale.fraction(1, 0.1...100, .log10) - 1.0 / 3) < 1e-12)
+        #expect(PlotScale.fraction(5, 0...10, .linear) == 0.5)
+        #expect(PlotScale.fit([-1, 0, 3], .log10) == 1...10)  // only positive values count on a log axis
+        #expect(PlotScale.fit([10, 10], .log10) == 1...100)
+    }
+
+    @Test func textIsDrawnGlyphByGlyphAndTurnedForVerticalLabels() {
+        var c = Canvas(width: 20, height: 20)
+        c.text("1", x: 2, y: 3, .black)
+        let rows = BitmapFont.rows("1")
+        for r in 0..<8 {
+            for col in 0..<5 {
+                let ink = rows[r] & (0x10 >> UInt8(col)) != 0
+                #expect((c.image.pixels[((3 + r) * 20 + 2 + col) * 3] == 0) == ink)
+            }
+        }
+        var v = Canvas(width: 20, height: 20)
+        v.text("1", x: 2, y: 15, .black, vertical: true)
+        for r in 0..<8 {
+            for col in 0..<5 {
+                let ink = rows[r] & (0x10 >> UInt8(col)) != 0
+                #expect((v.image.pixels[((15 - col) * 20 + 2 + r) * 3] == 0) == ink)
+            }
+        }
+        #expect(Canvas.textWidth("abc", scale: 2) == (3 * 6 - 1) * 2)
+    }
+
+    @Test func everyPrintableCharacterHasAGlyph() {
+        for a in 33..<127 {
+            #expect(BitmapFont.rows(Character(UnicodeScalar(UInt8(a)))).contains { $0 != 0 }, "no ink for \(UnicodeScalar(UInt8(a)))")
+        }
+        #expect(BitmapFont.rows(" ").allSatisfy { $0 == 0 })
+        #expect(BitmapFont.rows("é") == BitmapFont.rows("?"))
+    }
+
+    @Test func aPlotDrawsItsSeriesReferencesAndFrameWhereTheAxesSay() throws {
+        let red = Color(200, 10, 10), green = Color(10, 150, 10)
+        let plot = LinePlot(title: "Test", x: Axis("x", scale: .log10), y: Axis("y", range: 0...100),
+                            series: [PlotSeries("rising", points: [(1, 0), (10, 50), (100, 100)], color: red)],
+                            references: [ReferenceLine("half", y: 50, color: green)], legend: .below)
+        let img = plot.render(width: 400, height: 300)
+        #expect(img.width == 400 && img.height == 300 && img.channels == 3)
+        func count(_ c: Color) -> Int {
+            stride(from: 0, to: img.pixels.count, by: 3).filter { img.pixels[$0] == c.r && img.pixels[$0 + 1] == c.g && img.pixels[$0 + 2] == c.b }.count
+        }
+        #expect(count(red) > 200)  // the line, its markers and the legend sample
+        #expect(count(green) > 100)
+        // The reference at y = 50 is a horizontal dashed line: many green pixels share one row.
+        var rows: [Int: Int] = [:]
+        for i in stride(from: 0, to: img.pixels.count, by: 3) where img.pixels[i] == green.r && img.pixels[i + 1] == green.g {
+            rows[i / 3 / 400, default: 0] += 1
+        }
+        #expect((rows.values.max() ?? 0) > 100)
+        // The middle point (10, 50) is at the middle of the plot area (x 86...380) on the reference's row.
+        let referenceRow = rows.max { $0.value < $1.value }?.key ?? -1
+        #expect(referenceRow > 44 && referenceRow < 300 - 70)
+        let nearMiddle = (referenceRow - 3...referenceRow + 3).contains { y in
+            (230...236).contains { x in img.pixels[(y * 400 + x) * 3] == red.r && img.pixels[(y * 400 + x) * 3 + 1] == red.g }
+        }
+        #expect(nearMiddle)
+        #expect(LinePlot.row([plot, plot], width: 400, height: 300).width == 800)
+        #expect(try PNG.decode(try PNG.encode(img), channels: 3) == img)
+    }
+}
