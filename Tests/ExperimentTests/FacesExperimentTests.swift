@@ -3,51 +3,12 @@ import Testing
 
 /// Runs the built Fredrikson2015Faces executable as a user would, with --quick.
 @Suite(.serialized) struct FacesExperimentTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let experiment = ExperimentProcess(name: "Fredrikson2015Faces")
+    static var data: String? { ExperimentProcess.data(holding: "att_faces") }
+    static var ready: Bool { experiment.executable != nil && data != nil }
 
-    /// The executable next to the test bundle (swift test builds it), or nil.
-    static var executable: String? {
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [here, here.deletingLastPathComponent(), root.appendingPathComponent(".build/debug")] {
-            let p = dir.appendingPathComponent("Fredrikson2015Faces").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
-
-    static var data: String? {
-        if let env = ProcessInfo.processInfo.environment["INVERSIONLAB_DATA"], !env.isEmpty { return env }
-        let sibling = root.deletingLastPathComponent().appendingPathComponent("shared/datasets").path
-        return FileManager.default.fileExists(atPath: sibling + "/att_faces") ? sibling : nil
-    }
-
-    static var ready: Bool { executable != nil && data != nil }
-
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    func run(_ args: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(FacesExperimentTests.executable))
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["INVERSIONLAB_DATA"] = nil
-        p.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    func temp() -> String { NSTemporaryDirectory() + "inversionlab-exp-\(UUID().uuidString)" }
+    func run(_ args: [String]) throws -> ExperimentProcess.Result { try FacesExperimentTests.experiment.run(args) }
+    func temp() -> String { ExperimentProcess.temp() }
 
     /// A CSV file with every column whose name holds "seconds" removed (wall-clock time is the one
     /// thing a seed cannot fix).
@@ -103,11 +64,10 @@ import Testing
         }
         let report = try String(contentsOfFile: "\(a)/report.md", encoding: .utf8)
         #expect(report.contains("1298.7") && report.contains("mean_face"))
-        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: a).filter { $0.hasSuffix(".partial") }
-        #expect(leftovers.isEmpty)
+        #expect(try ExperimentProcess.leftovers(in: a).isEmpty)
     }
 
-    @Test(.enabled(if: FacesExperimentTests.executable != nil, "needs the built executable"))
+    @Test(.enabled(if: FacesExperimentTests.experiment.executable != nil, "needs the built executable"))
     func badOptionsAndMissingDataGiveClearErrors() throws {
         let badValue = try run(["--cost", "bogus"])
         #expect(badValue.status != 0)
@@ -116,22 +76,10 @@ import Testing
         #expect(badNumber.status != 0 && badNumber.stderr.contains("--alpha"))
         let out = temp()
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let empty = temp()
-        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: empty) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(FacesExperimentTests.executable))
-        p.arguments = ["--quick", "--out", out, "--data", empty + "/nothing-here"]
-        p.currentDirectoryURL = URL(fileURLWithPath: empty)
-        p.environment = ["PATH": "/usr/bin:/bin", "INVERSIONLAB_OFFLINE": "1"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = Pipe()
-        try p.run()
-        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus != 0)
-        #expect(e.contains("att_faces") && e.contains("--data"))
-        #expect(!e.contains("Fatal error") && !e.contains("Stack dump"))
+        let missing = try FacesExperimentTests.experiment.runWithoutData(out: out)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("att_faces") && missing.stderr.contains("--data"))
+        #expect(!missing.stderr.contains("Fatal error") && !missing.stderr.contains("Stack dump"))
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

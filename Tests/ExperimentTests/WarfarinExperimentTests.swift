@@ -1,0 +1,106 @@
+import Foundation
+import Reporting
+import Testing
+
+/// Runs the built Fredrikson2014Warfarin executable with --quick on the real IWPC table.
+@Suite(.serialized) struct WarfarinExperimentTests {
+    static let experiment = ExperimentProcess(name: "Fredrikson2014Warfarin")
+    static var data: String? { ExperimentProcess.data(holding: "iwpc_warfarin") }
+    static var ready: Bool { experiment.executable != nil && data != nil }
+
+    static let csvs = ["config.csv", "cleaning.csv", "coefficients.csv", "dosing.csv", "attacks.csv", "splits.csv", "privacy.csv",
+                       "privacy_trials.csv"]
+
+    /// Rows of a CSV file written by the run (no quoted commas in the columns read here).
+    func table(_ path: String) throws -> [[String]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test(.enabled(if: ready, "needs the built executable and the IWPC table"))
+    func quickRunReproducesTheShapeOfThePaperAndTheSameSeedGivesTheSameFiles() throws {
+        let (a, b, c) = (ExperimentProcess.temp(), ExperimentProcess.temp(), ExperimentProcess.temp())
+        defer { for d in [a, b, c] { try? FileManager.default.removeItem(atPath: d) } }
+        let data = try #require(WarfarinExperimentTests.data)
+        let e = WarfarinExperimentTests.experiment
+        let r1 = try e.run(["--quick", "--seed", "7", "--out", a, "--data", data])
+        #expect(r1.status == 0, "stderr: \(r1.stderr)")
+        for section in ["== 1. Data", "== 2. Dosing model", "== 3. Attacks", "== 4. Functional mechanism", "== 5. Write"] {
+            #expect(r1.stdout.contains(section))
+        }
+        #expect(try e.run(["--quick", "--seed", "7", "--out", b, "--data", data]).status == 0)
+        for name in WarfarinExperimentTests.csvs {
+            let fa = FileManager.default.contents(atPath: "\(a)/\(name)"), fb = FileManager.default.contents(atPath: "\(b)/\(name)")
+            #expect(fa != nil && fa == fb, "\(name) differs between two runs with seed 7")
+        }
+        #expect(try e.run(["--quick", "--seed", "8", "--out", c, "--data", data]).status == 0)
+        #expect(FileManager.default.contents(atPath: "\(a)/privacy_trials.csv") != FileManager.default.contents(atPath: "\(c)/privacy_trials.csv"))
+        #expect(FileManager.default.contents(atPath: "\(a)/attacks.csv") != FileManager.default.contents(atPath: "\(c)/attacks.csv"))
+
+        // attacks.csv: every target x cohort x method, and the paper's pattern on real data.
+        let attacks = try table("\(a)/attacks.csv")
+        #expect(attacks[0] == ["target", "cohort", "method", "accuracy", "auc", "n"])
+        #expect(Set(attacks.dropFirst().map { "\($0[0]) \($0[1]) \($0[2])" }).count == 12)
+        func accuracy(_ t: String, _ cohort: String, _ m: String) -> Double {
+            Double(attacks.first { $0[0] == t && $0[1] == cohort && $0[2] == m }?[3] ?? "") ?? .nan
+        }
+        for cohort in ["training", "held_out"] {
+            #expect(accuracy("VKORC1", cohort, "model_inversion") > accuracy("VKORC1", cohort, "baseline") + 0.1)
+            #expect(accuracy("VKORC1", cohort, "ideal") >= accuracy("VKORC1", cohort, "model_inversion"))
+            #expect(abs(accuracy("CYP2C9", cohort, "model_inversion") - accuracy("CYP2C9", cohort, "baseline")) < 0.03)
+        }
+
+        // The fitted model is the IWPC algorithm's: VKORC1 A/A and weight close to the published values.
+        let coefficients = try table("\(a)/coefficients.csv")
+        #expect(coefficients[0] == ["coefficient", "fitted", "published_iwpc"])
+        for name in ["vkorc1_AA", "weight_kg"] {
+            let row = try #require(coefficients.first { $0[0] == name })
+            #expect(abs((Double(row[1]) ?? .nan) - (Double(row[2]) ?? .nan)) < 0.2, "\(name): \(row)")
+        }
+
+        // privacy.csv: the non-private row and five budgets; the smallest budget costs attack and dosing alike.
+        let privacy = try table("\(a)/privacy.csv")
+        #expect(privacy[0].prefix(4) == ["epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd"])
+        #expect(privacy.dropFirst().map { $0[0] } == ["non_private", "0.25", "1", "5", "20", "100"])
+        let open = privacy[1], tight = privacy[2]
+        #expect((Double(tight[2]) ?? 1) < (Double(open[2]) ?? 0) - 0.05)
+        #expect((Double(tight[8]) ?? 1) < (Double(open[8]) ?? 0))  // within 20 %
+        #expect(try table("\(a)/privacy_trials.csv").count == 1 + 1 + 5 * 5)
+
+        let figure = try PNG.read("\(a)/privacy.png", channels: 3)
+        #expect(figure.width == 3 * 560 && figure.height == 520)
+        let report = try String(contentsOfFile: "\(a)/report.md", encoding: .utf8)
+        #expect(report.contains("The paper's claims beside ours") && report.contains("privacy.png") && report.contains("5.6044"))
+        #expect(try ExperimentProcess.leftovers(in: a).isEmpty)
+    }
+
+    @Test(.enabled(if: experiment.executable != nil, "needs the built executable"))
+    func badOptionsMissingAndCorruptDataGiveClearErrors() throws {
+        let e = WarfarinExperimentTests.experiment
+        let badEpsilon = try e.run(["--epsilons", "-1"])
+        #expect(badEpsilon.status != 0 && badEpsilon.stderr.contains("--epsilons"))
+        let badShare = try e.run(["--held-out", "1.5"])
+        #expect(badShare.status != 0 && badShare.stderr.contains("--held-out"))
+        let notANumber = try e.run(["--trials", "many"])
+        #expect(notANumber.status != 0 && notANumber.stderr.contains("many"))
+
+        let out = ExperimentProcess.temp()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let missing = try e.runWithoutData(out: out)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("iwpc_warfarin") && missing.stderr.contains("--data"))
+        #expect(!missing.stderr.contains("Fatal error") && !missing.stderr.contains("Stack dump"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        // A truncated copy of the table fails its checksum, and the message names the file.
+        guard let data = WarfarinExperimentTests.data else { return }
+        let copy = ExperimentProcess.temp()
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try FileManager.default.createDirectory(atPath: copy + "/iwpc_warfarin", withIntermediateDirectories: true)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(data)/iwpc_warfarin/iwpc_data_7_3_09_revised.csv"))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: "\(copy)/iwpc_warfarin/iwpc_data_7_3_09_revised.csv"))
+        let corrupt = try e.run(["--quick", "--out", out, "--data", copy])
+        #expect(corrupt.status != 0)
+        #expect(corrupt.stderr.contains("iwpc_data_7_3_09_revised.csv") && corrupt.stderr.contains("SHA-256"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
