@@ -24,9 +24,7 @@ struct Benchmarks: ParsableCommand {
     }
 
     func run() throws {
-        let blas = BLASInfo.current()
-        Console.line("BLAS: OpenBLAS core \(blas.coreName), \(blas.threads) thread(s)")
-        if let w = blas.warning { Console.warning(w) }
+        Console.blas(BLASInfo.current())
         var rng = SeededGenerator(seed: seed)
 
         Console.section(1, "SGEMM")

@@ -49,6 +49,7 @@ struct Fredrikson2014Warfarin: ParsableCommand {
         let idealEpochs = quick ? min(self.idealEpochs, 30) : self.idealEpochs
         let splits = quick ? min(self.splits, 5) : self.splits
         Console.line("Fredrikson2014Warfarin: genotype inference on the IWPC cohort (seed \(seed)\(quick ? ", quick" : ""))")
+        Console.blas(BLASInfo.current())
         var rng = SeededGenerator(seed: seed)
 
         // == 1. Data ==

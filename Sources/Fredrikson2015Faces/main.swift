@@ -59,9 +59,7 @@ struct Fredrikson2015Faces: ParsableCommand {
         let s = Settings(self)
         let blas = BLASInfo.current()
         Console.line("Fredrikson2015Faces: MI-Face on the AT&T faces (seed \(seed)\(quick ? ", quick" : ""))")
-        Console.line("BLAS: OpenBLAS core \(blas.coreName), \(blas.threads) thread(s)"
-            + (blas.coreTypeVariable.map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""))
-        if let warning = blas.warning { Console.warning(warning) }
+        Console.blas(blas)
         var rng = SeededGenerator(seed: seed)
 
         // == 1. Data ==

@@ -1,4 +1,5 @@
 import Foundation
+import MLCore
 
 /// Everything an experiment prints goes through here: sections, lines, warnings, tables.
 public enum Console {
@@ -12,6 +13,14 @@ public enum Console {
     public static func line(_ text: String) {
         print(text)
         fflush(stdout)
+    }
+
+    /// Prints the BLAS core and thread count of a run's header, and a warning when the core is a
+    /// generic one (about 4x slower; the warning says how to fix it).
+    public static func blas(_ info: BLASInfo) {
+        line("BLAS: OpenBLAS core \(info.coreName), \(info.threads) thread(s)"
+            + (info.coreTypeVariable.map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""))
+        if let w = info.warning { warning(w) }
     }
 
     /// Prints a warning to standard error.
