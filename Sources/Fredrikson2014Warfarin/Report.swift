@@ -108,7 +108,8 @@ enum Report {
             "The ideal classifier is multinomial logistic regression on every covariate except the target genotype, plus sqrt(dose).",
             "Private predictions are clipped to the target's public range (0-400 mg/week); spectral trimming (Zhang et al. 5.2) "
                 + "without their regularisation. Private histograms (the paper's second mechanism) are not implemented.",
-            "Patients without a stable dose, or missing age, height or weight, are left out (table above); the IWPC did likewise.",
+            "Patients without a stable dose, or missing age, height or weight, are left out (table above): the algorithm needs all "
+                + "three covariates. The IWPC chose its derivation cohort by its own rules; this cohort is not claimed to be theirs.",
         ])
         return md.text
     }
