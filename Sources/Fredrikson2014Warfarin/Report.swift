@@ -105,6 +105,9 @@ enum Report {
         md.bullets([
             "The attacker's prior is the genotype marginals of the training cohort; its sigma is the served model's residual standard "
                 + "deviation on the training cohort (for private models too: the model's stated error is assumed published).",
+            "Like the paper's estimator, which takes every attribute but the target as known, the attacker inverting one genotype "
+                + "knows the patient's other genotype as recorded (\"unknown\" where it was not measured); patients whose target "
+                + "genotype was not measured are not scored.",
             "The ideal classifier is multinomial logistic regression on every covariate except the target genotype, plus sqrt(dose).",
             "Private predictions are clipped to the target's public range (0-400 mg/week); spectral trimming (Zhang et al. 5.2) "
                 + "without their regularisation. Private histograms (the paper's second mechanism) are not implemented.",

@@ -50,7 +50,7 @@ struct Fredrikson2014Warfarin: ParsableCommand {
         let splits = quick ? min(self.splits, 5) : self.splits
         Console.line("Fredrikson2014Warfarin: genotype inference on the IWPC cohort (seed \(seed)\(quick ? ", quick" : ""))")
         Console.blas(BLASInfo.current())
-        var rng = SeededGenerator(seed: seed)
+        let rng = SeededGenerator(seed: seed)
 
         // == 1. Data ==
         Console.section(1, "Data: IWPC cohort, cleaned, split into the model's training cohort and held-out patients")
