@@ -7,6 +7,11 @@ import Learning
 import MLCore
 import Privacy
 
+/// A run cannot go on with these settings; the message names the option and a value that works.
+struct RunError: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// How well a model of sqrt(weekly dose) doses a set of patients.
 struct DosingMetrics {
     /// R^2 on the sqrt scale the model is fitted on.

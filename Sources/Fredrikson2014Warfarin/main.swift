@@ -61,13 +61,22 @@ struct Fredrikson2014Warfarin: ParsableCommand {
         var splitRNG = rng.derived(1)
         let (training, heldOutPatients) = splitCohort(cohort.patients, heldOut: heldOut, using: &splitRNG)
         Console.line("  \(cohort.rowsRead) rows read, \(cohort.patients.count) usable: \(training.count) training, \(heldOutPatients.count) held out")
-        let dir = try RunDirectory(out)
+        guard training.count >= 200, heldOutPatients.count >= 50 else {
+            throw RunError(description: "--held-out \(heldOut) leaves \(training.count) patients to fit the model on and \(heldOutPatients.count) "
+                + "to hold out; keep at least 200 and 50 (e.g. --held-out 0.2)")
+        }
 
         // == 2. The dosing model ==
         Console.section(2, "Dosing model: least squares of sqrt(weekly dose) on the IWPC covariates")
         let xTrain = IWPCDosing.design(training)
         let yTrain = IWPCDosing.target(training)
-        let model = try LinearRegression.fit(x: xTrain, y: yTrain, columnNames: IWPCDosing.columnNames)
+        let model: LinearRegression
+        do {
+            model = try LinearRegression.fit(x: xTrain, y: yTrain, columnNames: IWPCDosing.columnNames)
+        } catch let e as RegressionError {
+            throw RunError(description: "\(e.description) (the training cohort has \(training.count) patients: a smaller --held-out keeps "
+                + "every genotype in it)")
+        }
         let sigma = model.residualStandardDeviation(x: xTrain, y: yTrain)
         let published = LinearRegression(weights: IWPCDosing.publishedWeights, intercept: IWPCDosing.publishedIntercept)
         let utility = [
@@ -134,6 +143,7 @@ struct Fredrikson2014Warfarin: ParsableCommand {
         })
 
         // == 5. Outputs ==
+        let dir = try RunDirectory(out)
         Console.section(5, "Write \(dir.path)/")
         try Outputs.write(to: dir, options: self, trials: trials, idealEpochs: idealEpochs, splits: splits, cohort: cohort, training: training,
                           heldOut: heldOutPatients, model: model, sigma: sigma, utility: utility, results: results, repeats: repeats, privacy: privacy,
