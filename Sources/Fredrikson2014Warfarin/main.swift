@@ -38,6 +38,9 @@ struct Fredrikson2014Warfarin: ParsableCommand {
         guard !epsilons.isEmpty, epsilons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw ValidationError("--epsilons must be positive numbers, e.g. --epsilons 0.25 1 5 20 100")
         }
+        if let twice = epsilons.first(where: { e in epsilons.filter { $0 == e }.count > 1 }) {
+            throw ValidationError("--epsilons lists \(twice) more than once")
+        }
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1 (the issue asks for 20 or more)") }
         guard splits >= 1 else { throw ValidationError("--splits must be at least 1") }
         guard idealEpochs >= 1 else { throw ValidationError("--ideal-epochs must be at least 1") }
