@@ -1,5 +1,6 @@
-// Benchmarks: the machine's SGEMM rate, training time per target model, and MI-Face time for all 40
-// faces per model at a fixed iteration count (no early stop), with the GFLOP/s each reached.
+// Benchmarks: the machine's SGEMM rate, training time per target model, MI-Face time for all 40
+// faces per model at a fixed iteration count (no early stop), and the warfarin experiment's pieces
+// (least squares, a functional-mechanism fit, one genotype inversion), with the GFLOP/s each reached.
 //
 // Run: swift run -c release Benchmarks [--iterations 5000] [--data DIR|URL] [--seed N]
 
@@ -12,7 +13,7 @@ import Privacy
 import Reporting
 
 struct Benchmarks: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "SGEMM, training and MI-Face timings on this machine.")
+    static let configuration = CommandConfiguration(abstract: "SGEMM, training, MI-Face and warfarin timings on this machine.")
 
     @Option(help: "MI-Face iterations per face (every face runs all of them).") var iterations = 5000
     @Option(help: "Iterations of the pixel-space MI-Face (for the speed-up of the factored descent).") var pixelIterations = 100
@@ -91,6 +92,42 @@ struct Benchmarks: ParsableCommand {
         }
         Console.table(["model", "descent", "iterations", "seconds (40 faces)", "seconds per face", "GFLOP/s"], rows)
         Console.line("Paper (their machine and code): 1.4 s per face for softmax, 1298.7 s per face for the MLP.")
+
+        Console.section(4, "Warfarin: the IWPC cohort (least squares, functional mechanism, genotype inversion)")
+        let cohort = try IWPCWarfarin.load(from: DatasetStore(override: data))
+        let x = IWPCDosing.design(cohort.patients)
+        let y = IWPCDosing.target(cohort.patients)
+        let n = Double(x.rows), d = Double(x.cols + 1)
+        rows = []
+        var model = LinearRegression(weights: [], intercept: 0)
+        let (ols, olsReps) = try timeRepeatedThrowing { model = try LinearRegression.fit(x: x, y: y) }
+        // dgelsd on an n x d system: about 2 n d^2 for the bidiagonal reduction.
+        rows.append(["least squares (dgelsd)", "\(x.rows) x \(Int(d))", String(format: "%.3f ms", 1000 * ols), f(2 * n * d * d / ols / 1e9), "\(olsReps)"])
+        let mechanism = FunctionalMechanism(epsilon: 1)
+        let (fm, fmReps) = try timeRepeatedThrowing {
+            _ = try mechanism.fit(x: x, y: y, bounds: IWPCDosing.publicBounds, targetBounds: IWPCDosing.publicTargetBounds, using: &rng)
+        }
+        // The objective's Gram matrix x^T x dominates: 2 n d^2.
+        rows.append(["functional mechanism fit", "\(x.rows) x \(Int(d))", String(format: "%.3f ms", 1000 * fm), f(2 * n * d * d / fm / 1e9), "\(fmReps)"])
+        let genotyped = cohort.patients.filter { $0.vkorc1 != .unknown }
+        let candidates = Matrix(rowVectors: genotyped.flatMap { p in VKORC1.known.map { IWPCDosing.covariates(p, vkorc1: $0) } })
+        let attack = RegressionInversion(prior: [1.0 / 3, 1.0 / 3, 1.0 / 3], sigma: Double(model.residualStandardDeviation(x: x, y: y)))
+        let observed = IWPCDosing.target(genotyped)
+        let (inv, invReps) = try timeRepeatedThrowing {
+            _ = try attack.run(RegressionOracle(model, access: .whiteBox), candidates: candidates, observed: observed)
+        }
+        rows.append(["VKORC1 inversion", "\(genotyped.count) patients x 3", String(format: "%.3f ms", 1000 * inv),
+                     f(2 * Double(candidates.rows) * d / inv / 1e9), "\(invReps)"])
+        Console.table(["what", "size", "per call", "GFLOP/s", "calls"], rows)
+    }
+
+    func timeRepeatedThrowing(_ body: () throws -> Void) throws -> (Double, Int) {
+        var failure: Error?
+        let result = timeRepeated {
+            do { try body() } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return result
     }
 
     /// Useful FLOPs of the factored descent: the Gram matrix once, then per iteration and face the
