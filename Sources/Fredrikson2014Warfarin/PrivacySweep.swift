@@ -53,6 +53,7 @@ struct PrivacySweep {
         let x = IWPCDosing.design(training)
         let y = IWPCDosing.target(training)
         let targets = GenotypeTarget.allCases.map { Targets($0, training) }
+        let xHeld = IWPCDosing.design(heldOut), yHeld = IWPCDosing.target(heldOut)
         let priors = GenotypeTarget.allCases.map { $0.marginals(training) }
         var baseline: [GenotypeTarget: Double] = [:]
         for (k, t) in GenotypeTarget.allCases.enumerated() {
@@ -60,11 +61,8 @@ struct PrivacySweep {
         }
 
         func score(_ model: LinearRegression, epsilon: Double?, trial: Int, trimmed: Int, sigma: Float) throws -> PrivacyTrial {
-            var acc: [Double] = []
-            for (k, t) in GenotypeTarget.allCases.enumerated() {
-                acc.append(try invert(model, target: t, targets: targets[k], prior: priors[k], sigma: sigma).score.accuracy)
-            }
-            let dosing = DosingMetrics(model, patients: heldOut)
+            let acc = try targets.indices.map { try invert(model, targets: targets[$0], prior: priors[$0], sigma: sigma).score.accuracy }
+            let dosing = DosingMetrics(predictedSqrt: model.predict(xHeld), actualSqrt: yHeld)
             return PrivacyTrial(epsilon: epsilon, trial: trial, vkorc1: acc[0], cyp2c9: acc[1], mae: dosing.maeMg,
                                 within20: dosing.within20, trimmed: trimmed)
         }

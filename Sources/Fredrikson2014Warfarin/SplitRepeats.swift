@@ -33,8 +33,8 @@ struct SplitRepeat {
             let sigma = model.residualStandardDeviation(x: x, y: y)
             for target in GenotypeTarget.allCases {
                 let prior = target.marginals(training)
-                let a = try invert(model, target: target, targets: Targets(target, training), prior: prior, sigma: sigma)
-                let b = try invert(model, target: target, targets: Targets(target, heldOut), prior: prior, sigma: sigma)
+                let a = try invert(model, targets: Targets(target, training), prior: prior, sigma: sigma)
+                let b = try invert(model, targets: Targets(target, heldOut), prior: prior, sigma: sigma)
                 out.append(SplitRepeat(split: k, target: target, training: a.score.accuracy, heldOut: b.score.accuracy))
             }
         }

@@ -94,14 +94,22 @@ enum GenotypeTarget: String, CaseIterable {
     }
 }
 
-/// Patients of a cohort whose target genotype is known, with their true values.
+/// Patients of a cohort whose target genotype is known: their true values, and what the attacker
+/// submits (each candidate genotype in turn) and observes (sqrt of the stable dose). Built once,
+/// attacked by every model.
 struct Targets {
+    let target: GenotypeTarget
     let patients: [WarfarinPatient]
     let truth: [Int]
+    let candidates: Matrix
+    let observed: [Float]
 
     init(_ target: GenotypeTarget, _ cohort: [WarfarinPatient]) {
+        self.target = target
         patients = cohort.filter { target.truth($0) != nil }
         truth = patients.compactMap { target.truth($0) }
+        candidates = target.candidateRows(patients)
+        observed = IWPCDosing.target(patients)
     }
 }
 
@@ -115,12 +123,10 @@ struct AttackResult {
 }
 
 /// Fredrikson et al.'s inversion of `model` for one genotype, through a white-box oracle.
-func invert(_ model: LinearRegression, target: GenotypeTarget, targets: Targets, prior: [Double], sigma: Float) throws
-    -> (score: AttributeScore, queries: Int) {
+func invert(_ model: LinearRegression, targets: Targets, prior: [Double], sigma: Float) throws -> (score: AttributeScore, queries: Int) {
     let oracle = RegressionOracle(model, access: .whiteBox)
     let attack = RegressionInversion(prior: prior, sigma: Double(sigma))
-    let inference = try attack.run(oracle, candidates: target.candidateRows(targets.patients),
-                                   observed: IWPCDosing.target(targets.patients))
+    let inference = try attack.run(oracle, candidates: targets.candidates, observed: targets.observed)
     return (AttributeScore(inference, truth: targets.truth), oracle.queries)
 }
 

@@ -110,7 +110,7 @@ struct Fredrikson2014Warfarin: ParsableCommand {
                                            classCount: prior.count, using: &idealRNG)
             for (cohortName, patients) in [("training", training), ("held_out", heldOutPatients)] {
                 let t = Targets(target, patients)
-                let inversion = try invert(model, target: target, targets: t, prior: prior, sigma: sigma)
+                let inversion = try invert(model, targets: t, prior: prior, sigma: sigma)
                 results.append(AttackResult(target: target, cohort: cohortName, method: "model_inversion", score: inversion.score,
                                             queries: inversion.queries))
                 results.append(AttackResult(target: target, cohort: cohortName, method: "baseline",
