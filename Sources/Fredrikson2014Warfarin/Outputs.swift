@@ -33,9 +33,8 @@ enum Outputs {
         try dir.write(cleaning, to: "cleaning.csv")
 
         var coefficients = CSVTable(header: ["coefficient", "fitted", "published_iwpc"])
-        coefficients.append([.text("intercept"), .number(Double(model.intercept), decimals: 4), .number(Double(IWPCDosing.publishedIntercept), decimals: 4)])
-        for (i, name) in IWPCDosing.columnNames.enumerated() {
-            coefficients.append([.text(name), .number(Double(model.weights[i]), decimals: 4), .number(Double(IWPCDosing.publishedWeights[i]), decimals: 4)])
+        for c in coefficientRows(model) {
+            coefficients.append([.text(c.name), .number(Double(c.fitted), decimals: 4), .number(Double(c.published), decimals: 4)])
         }
         try dir.write(coefficients, to: "coefficients.csv")
 

@@ -25,9 +25,8 @@ enum Report {
         md.heading("Dosing model")
         md.paragraph("Least squares (LAPACK dgelsd) of sqrt(weekly dose) on the IWPC covariates, beside the published IWPC 2009 algorithm. "
             + "Residual standard deviation \(Format.f3(Double(sigma))) sqrt(mg/week).")
-        md.table(["coefficient", "fitted here", "IWPC 2009"], (["intercept"] + IWPCDosing.columnNames).enumerated().map { i, name in
-            let (ours, theirs) = i == 0 ? (model.intercept, IWPCDosing.publishedIntercept) : (model.weights[i - 1], IWPCDosing.publishedWeights[i - 1])
-            return [name, Format.f4(Double(ours)), Format.f4(Double(theirs))]
+        md.table(["coefficient", "fitted here", "IWPC 2009"], coefficientRows(model).map {
+            [$0.name, Format.f4(Double($0.fitted)), Format.f4(Double($0.published))]
         })
         md.table(["model", "patients", "R^2 (sqrt dose)", "MAE (mg/week)", "within 20 % of stable dose"], utility.map {
             [$0.0, $0.1, Format.f3($0.2.r2), Format.f2($0.2.maeMg), Format.pct($0.2.within20)]

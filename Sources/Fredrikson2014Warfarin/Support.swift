@@ -130,6 +130,12 @@ func invert(_ model: LinearRegression, targets: Targets, prior: [Double], sigma:
     return (AttributeScore(inference, truth: targets.truth), oracle.queries)
 }
 
+/// The intercept and every covariate's coefficient, fitted here and published by the IWPC.
+func coefficientRows(_ model: LinearRegression) -> [(name: String, fitted: Float, published: Float)] {
+    [("intercept", model.intercept, IWPCDosing.publishedIntercept)]
+        + IWPCDosing.columnNames.indices.map { (IWPCDosing.columnNames[$0], model.weights[$0], IWPCDosing.publishedWeights[$0]) }
+}
+
 /// Mean and sample standard deviation.
 func meanAndSpread(_ x: [Double]) -> (mean: Double, sd: Double) {
     let m = x.reduce(0, +) / Double(max(x.count, 1))

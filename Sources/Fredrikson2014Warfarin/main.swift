@@ -87,10 +87,8 @@ struct Fredrikson2014Warfarin: ParsableCommand {
             ("fitted", "held_out", DosingMetrics(model, patients: heldOutPatients)),
             ("published_iwpc", "held_out", DosingMetrics(published, patients: heldOutPatients)),
         ]
-        Console.table(["coefficient", "ours", "IWPC 2009"], (["intercept"] + IWPCDosing.columnNames).indices.map { i in
-            let name = (["intercept"] + IWPCDosing.columnNames)[i]
-            let (ours, theirs) = i == 0 ? (model.intercept, published.intercept) : (model.weights[i - 1], published.weights[i - 1])
-            return [name, Format.f4(Double(ours)), Format.f4(Double(theirs))]
+        Console.table(["coefficient", "ours", "IWPC 2009"], coefficientRows(model).map {
+            [$0.name, Format.f4(Double($0.fitted)), Format.f4(Double($0.published))]
         })
         Console.table(["model", "patients", "R^2 (sqrt dose)", "MAE mg/week", "within 20 %"], utility.map {
             [$0.0, $0.1, Format.f3($0.2.r2), Format.f2($0.2.maeMg), Format.pct($0.2.within20)]
