@@ -17,7 +17,7 @@ enum Outputs {
         let entries: [(String, String)] = [
             ("experiment", "Fredrikson2014Warfarin"), ("seed", String(o.seed)), ("quick", String(o.quick)),
             ("held_out", String(o.heldOut)), ("epsilons", o.epsilons.sorted().map { String(format: "%g", $0) }.joined(separator: " ")),
-            ("trials", String(trials)), ("splits", String(splits)), ("ideal_epochs", String(idealEpochs)), ("ideal_learner", "softmax regression, Adam 0.01, L2 1e-4"),
+            ("trials", String(trials)), ("splits", String(splits)), ("ideal_epochs", String(idealEpochs)), ("ideal_learner", "softmax regression, Adam \(IdealClassifier().learningRate), L2 \(IdealClassifier().l2)"),
             ("target", "sqrt(weekly dose mg)"), ("attacker_prior", "genotype marginals of the training cohort"),
             ("attacker_sigma", "residual standard deviation of the served model on the training cohort"),
             ("dataset", Catalog.iwpcWarfarin.name), ("dataset_file", IWPCWarfarin.fileName),
