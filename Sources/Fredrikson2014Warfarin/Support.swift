@@ -98,14 +98,12 @@ enum GenotypeTarget: String, CaseIterable {
 /// submits (each candidate genotype in turn) and observes (sqrt of the stable dose). Built once,
 /// attacked by every model.
 struct Targets {
-    let target: GenotypeTarget
     let patients: [WarfarinPatient]
     let truth: [Int]
     let candidates: Matrix
     let observed: [Float]
 
     init(_ target: GenotypeTarget, _ cohort: [WarfarinPatient]) {
-        self.target = target
         patients = cohort.filter { target.truth($0) != nil }
         truth = patients.compactMap { target.truth($0) }
         candidates = target.candidateRows(patients)

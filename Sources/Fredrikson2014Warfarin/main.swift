@@ -106,8 +106,7 @@ struct Fredrikson2014Warfarin: ParsableCommand {
             ideal.epochs = idealEpochs
             let classifier = try ideal.fit(x: target.idealFeatures(trainTargets.patients), labels: trainTargets.truth,
                                            classCount: prior.count, using: &idealRNG)
-            for (cohortName, patients) in [("training", training), ("held_out", heldOutPatients)] {
-                let t = Targets(target, patients)
+            for (cohortName, t) in [("training", trainTargets), ("held_out", Targets(target, heldOutPatients))] {
                 let inversion = try invert(model, targets: t, prior: prior, sigma: sigma)
                 results.append(AttackResult(target: target, cohort: cohortName, method: "model_inversion", score: inversion.score,
                                             queries: inversion.queries))
