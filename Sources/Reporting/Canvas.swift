@@ -63,6 +63,14 @@ struct Canvas {
         }
     }
 
+    /// The outline of the rectangle with corners (x0, y0) and (x1, y1).
+    mutating func rectangle(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ c: Color) {
+        line(Double(x0), Double(y0), Double(x1), Double(y0), c)
+        line(Double(x0), Double(y1), Double(x1), Double(y1), c)
+        line(Double(x0), Double(y0), Double(x0), Double(y1), c)
+        line(Double(x1), Double(y0), Double(x1), Double(y1), c)
+    }
+
     /// A filled disc of radius `r` around (x, y).
     mutating func disc(_ x: Double, _ y: Double, radius r: Int, _ c: Color) {
         let cx = Int(x.rounded()), cy = Int(y.rounded())

@@ -133,22 +133,26 @@ public struct LinePlot: Sendable {
         return flow
     }
 
+    /// The legend's entries: each series, then each reference line (dashed, no marker).
+    var legendEntries: [(name: String, color: Color, dashed: Bool, marker: Bool)] {
+        series.enumerated().map { k, s in (s.name, s.color ?? Color.palette[k % Color.palette.count], s.dashed, s.markers) }
+            + references.map { ($0.name, $0.color, true, false) }
+    }
+
+    /// Pixel width of each legend entry: line sample, gap, name at text scale 2.
+    var legendEntryWidths: [Int] { legendEntries.map { 44 + Canvas.textWidth($0.name, scale: 2) } }
+
     /// Height a legend below the plot takes in a panel of this width (0 for legends inside).
     func belowLegendHeight(width: Int) -> Int {
-        let count = series.count + references.count
-        guard legend == .below, count > 0 else { return 0 }
-        let names = series.map(\.name) + references.map(\.name)
-        return 22 * ((belowLegendFlow(names.map { 44 + Canvas.textWidth($0, scale: 2) }, width: width).last?.line ?? 0) + 1) + 8
+        guard legend == .below, !legendEntries.isEmpty else { return 0 }
+        return 22 * ((belowLegendFlow(legendEntryWidths, width: width).last?.line ?? 0) + 1) + 8
     }
 
     func draw(on c: inout Canvas, left: Int, top: Int, width: Int, height: Int, legendReserve: Int = 0) {
         let scale = 2  // text scale: 10x16-pixel glyphs
         let rowH = 22
-        var entries: [(name: String, color: Color, dashed: Bool, marker: Bool)] = series.enumerated().map { k, s in
-            (s.name, s.color ?? Color.palette[k % Color.palette.count], s.dashed, s.markers)
-        }
-        entries += references.map { ($0.name, $0.color, true, false) }
-        let entryWidths = entries.map { 44 + Canvas.textWidth($0.name, scale: scale) }
+        let entries = legendEntries
+        let entryWidths = legendEntryWidths
         let flow = legend == .below ? belowLegendFlow(entryWidths, width: width) : []
         let legendHeight = max(legendReserve, belowLegendHeight(width: width))
         let area = (x0: left + 86, y0: top + 44, x1: left + width - 20, y1: top + height - 70 - legendHeight)
@@ -176,8 +180,10 @@ public struct LinePlot: Sendable {
             c.text(t.label, x: area.x0 - 10, y: Int(py.rounded()) - 7, .black, scale: scale, anchor: .right)
         }
 
-        // Reference lines, then series (clipped to the plot area by clamping the ends).
-        let clampY = { (v: Double) in min(max(v, Double(area.y0)), Double(area.y1)) }
+        // Reference lines, then series, clipped to the plot area.
+        let box = (x0: Double(area.x0), y0: Double(area.y0), x1: Double(area.x1), y1: Double(area.y1))
+        let clampY = { (v: Double) in min(max(v, box.y0), box.y1) }
+        let inside = { (p: (Double, Double)) in p.0 >= box.x0 && p.0 <= box.x1 && p.1 >= box.y0 && p.1 <= box.y1 }
         for r in references {
             let py = mapY(r.y)
             if py >= Double(area.y0) && py <= Double(area.y1) {
@@ -188,27 +194,26 @@ public struct LinePlot: Sendable {
             let color = s.color ?? Color.palette[k % Color.palette.count]
             let pts = s.points.map { (mapX($0.x), mapY($0.y)) }
             for i in pts.indices.dropFirst() {
-                c.line(pts[i - 1].0, clampY(pts[i - 1].1), pts[i].0, clampY(pts[i].1), color, width: 2, dash: s.dashed ? 6 : 0)
+                guard let seg = PlotScale.clip(pts[i - 1], pts[i], to: box) else { continue }
+                c.line(seg.0.0, seg.0.1, seg.1.0, seg.1.1, color, width: 2, dash: s.dashed ? 6 : 0)
             }
             if let e = s.errors {
                 for (i, p) in s.points.enumerated() {
                     let (lo, hi) = (clampY(mapY(p.y - e[i])), clampY(mapY(p.y + e[i])))
                     let px = mapX(p.x)
+                    guard px >= box.x0 && px <= box.x1 else { continue }
                     c.line(px, lo, px, hi, color)
                     c.line(px - 4, lo, px + 4, lo, color)
                     c.line(px - 4, hi, px + 4, hi, color)
                 }
             }
             if s.markers {
-                for p in pts where p.1 >= Double(area.y0) && p.1 <= Double(area.y1) { c.disc(p.0, p.1, radius: 4, color) }
+                for p in pts where inside(p) { c.disc(p.0, p.1, radius: 4, color) }
             }
         }
 
         // Frame, title, axis labels.
-        c.line(Double(area.x0), Double(area.y0), Double(area.x1), Double(area.y0), .black)
-        c.line(Double(area.x0), Double(area.y1), Double(area.x1), Double(area.y1), .black)
-        c.line(Double(area.x0), Double(area.y0), Double(area.x0), Double(area.y1), .black)
-        c.line(Double(area.x1), Double(area.y0), Double(area.x1), Double(area.y1), .black)
+        c.rectangle(area.x0, area.y0, area.x1, area.y1, .black)
         c.text(title, x: (area.x0 + area.x1) / 2, y: top + 12, .black, scale: scale, anchor: .center)
         c.text(x.label, x: (area.x0 + area.x1) / 2, y: area.y1 + 38, .black, scale: scale, anchor: .center)
         c.text(y.label, x: left + 8, y: (area.y0 + area.y1) / 2, .black, scale: scale, anchor: .center, vertical: true)
@@ -232,15 +237,30 @@ public struct LinePlot: Sendable {
         let by = legend == .topLeft || legend == .topRight ? area.y0 + 10 : area.y1 - 10 - boxH
         c.fill(x: bx, y: by, width: boxW, height: boxH, .white)
         for (i, e) in entries.enumerated() { sample(e, x: bx, cy: Double(by + 4 + i * rowH + rowH / 2)) }
-        c.line(Double(bx), Double(by), Double(bx + boxW), Double(by), .gray)
-        c.line(Double(bx), Double(by + boxH), Double(bx + boxW), Double(by + boxH), .gray)
-        c.line(Double(bx), Double(by), Double(bx), Double(by + boxH), .gray)
-        c.line(Double(bx + boxW), Double(by), Double(bx + boxW), Double(by + boxH), .gray)
+        c.rectangle(bx, by, bx + boxW, by + boxH, .gray)
     }
 }
 
-/// Axis ranges, positions and ticks.
+/// Axis ranges, positions, ticks and clipping.
 enum PlotScale {
+    /// The part of the segment a-b inside `box` (Liang-Barsky), or nil when none of it is.
+    static func clip(_ a: (Double, Double), _ b: (Double, Double), to box: (x0: Double, y0: Double, x1: Double, y1: Double))
+        -> ((Double, Double), (Double, Double))? {
+        guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return nil }
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1)
+        var (t0, t1) = (0.0, 1.0)
+        for (p, q) in [(-dx, a.0 - box.x0), (dx, box.x1 - a.0), (-dy, a.1 - box.y0), (dy, box.y1 - a.1)] {
+            if p == 0 {
+                if q < 0 { return nil }  // parallel to this edge and outside it
+                continue
+            }
+            let t = q / p
+            if p < 0 { t0 = max(t0, t) } else { t1 = min(t1, t) }
+            if t0 > t1 { return nil }
+        }
+        return ((a.0 + t0 * dx, a.1 + t0 * dy), (a.0 + t1 * dx, a.1 + t1 * dy))
+    }
+
     /// A range holding `values` with a margin (a decade-aligned one on log axes).
     static func fit(_ values: [Double], _ scale: AxisScale) -> ClosedRange<Double> {
         let v = values.filter { $0.isFinite && (scale == .linear || $0 > 0) }

@@ -79,4 +79,30 @@ struct PlotTests {
         #expect(LinePlot.row([plot, plot], width: 400, height: 300).width == 800)
         #expect(try PNG.decode(try PNG.encode(img), channels: 3) == img)
     }
+
+    @Test func segmentsAreClippedToThePlotArea() {
+        let box = (x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0)
+        func flat(_ s: ((Double, Double), (Double, Double))?) -> [Double]? { s.map { [$0.0.0, $0.0.1, $0.1.0, $0.1.1] } }
+        #expect(flat(PlotScale.clip((2, 2), (8, 8), to: box)) == [2, 2, 8, 8])
+        #expect(flat(PlotScale.clip((-5, 5), (15, 5), to: box)) == [0, 5, 10, 5])
+        #expect(flat(PlotScale.clip((5, -10), (5, 20), to: box)) == [5, 0, 5, 10])
+        #expect(PlotScale.clip((-5, -5), (-1, 20), to: box) == nil)
+        #expect(PlotScale.clip((11, 0), (11, 10), to: box) == nil)
+        #expect(PlotScale.clip((0, .nan), (5, 5), to: box) == nil)
+    }
+
+    @Test func aLogLogCurveFromZeroStaysInsideItsFrame() {
+        // A ROC-like curve on log axes starts at x = 0, which has no position: nothing may be drawn left of the frame.
+        let red = Color(200, 10, 10)
+        let plot = LinePlot(title: "ROC", x: Axis("FPR", scale: .log10, range: 0.001...1), y: Axis("TPR", scale: .log10, range: 0.001...1),
+                            series: [PlotSeries("curve", points: [(0, 0.002), (0.01, 0.05), (1, 1)], color: red, markers: false)],
+                            legend: .below)
+        let img = plot.render(width: 400, height: 300)
+        var columns = Set<Int>()
+        for i in stride(from: 0, to: img.pixels.count, by: 3) where img.pixels[i] == red.r && img.pixels[i + 1] == red.g {
+            columns.insert(i / 3 % 400)
+        }
+        // The frame's left edge is at x = 86; the legend sample starts at 86 + 6.
+        #expect(!columns.isEmpty && columns.allSatisfy { $0 >= 86 - 1 })
+    }
 }
