@@ -41,7 +41,7 @@ struct Fredrikson2014Warfarin: ParsableCommand {
         if let twice = epsilons.first(where: { e in epsilons.filter { $0 == e }.count > 1 }) {
             throw ValidationError("--epsilons lists \(twice) more than once")
         }
-        guard trials >= 1 else { throw ValidationError("--trials must be at least 1 (the issue asks for 20 or more)") }
+        guard trials >= 1 else { throw ValidationError("--trials must be at least 1 (20 or more give stable means and spreads)") }
         guard splits >= 1 else { throw ValidationError("--splits must be at least 1") }
         guard idealEpochs >= 1 else { throw ValidationError("--ideal-epochs must be at least 1") }
     }

@@ -50,7 +50,7 @@ struct Fredrikson2015Faces: ParsableCommand {
         guard mlpHidden >= 1 else { throw ValidationError("--mlp-hidden must be at least 1") }
         guard softmaxEpochs >= 1, mlpEpochs >= 1 else { throw ValidationError("--softmax-epochs and --mlp-epochs must be at least 1") }
         guard mlpL2 >= 0, mlpL2.isFinite else { throw ValidationError("--mlp-l2 must be a non-negative number") }
-        guard lineups >= 1 else { throw ValidationError("--lineups must be at least 1 (the issue asks for 100)") }
+        guard lineups >= 1 else { throw ValidationError("--lineups must be at least 1 (the default 100 gives stable line-up rates)") }
     }
 
     func run() throws {
