@@ -63,7 +63,7 @@ enum Outputs {
                                       "cyp2c9_accuracy_sd", "mae_mg_per_week_mean", "mae_mg_per_week_sd", "within_20_percent_mean",
                                       "within_20_percent_sd", "trimmed_directions_mean"])
         for r in privacy.rows {
-            table.append([.text(r.epsilon.map { String(format: "%g", $0) } ?? "non_private"), .int(r.trials),
+            table.append([epsilonField(r.epsilon), .int(r.trials),
                           .number(r.vkorc1.mean, decimals: 4), .number(r.vkorc1.sd, decimals: 4),
                           .number(r.cyp2c9.mean, decimals: 4), .number(r.cyp2c9.sd, decimals: 4),
                           .number(r.mae.mean, decimals: 3), .number(r.mae.sd, decimals: 3),
@@ -75,7 +75,7 @@ enum Outputs {
         var raw = CSVTable(header: ["epsilon", "trial", "vkorc1_accuracy", "cyp2c9_accuracy", "mae_mg_per_week", "within_20_percent",
                                     "trimmed_directions"])
         for t in privacy.trials {
-            raw.append([.text(t.epsilon.map { String(format: "%g", $0) } ?? "non_private"), .int(t.trial), .number(t.vkorc1, decimals: 4),
+            raw.append([epsilonField(t.epsilon), .int(t.trial), .number(t.vkorc1, decimals: 4),
                         .number(t.cyp2c9, decimals: 4), .number(t.mae, decimals: 3), .number(t.within20, decimals: 4), .int(t.trimmed)])
         }
         try dir.write(raw, to: "privacy_trials.csv")
@@ -83,6 +83,11 @@ enum Outputs {
         try dir.write(Report.render(options: o, trials: trials, splits: splits, cohort: cohort, training: training, heldOut: heldOut,
                                     model: model, sigma: sigma, utility: utility, results: results, repeats: repeats, privacy: privacy,
                                     seconds: seconds), to: "report.md")
+    }
+
+    /// The epsilon column: the budget, or `non_private` for the model fitted without noise.
+    static func epsilonField(_ epsilon: Double?) -> CSVField {
+        .text(epsilon.map { String(format: "%g", $0) } ?? "non_private")
     }
 
     /// Attack accuracy and dosing utility against epsilon (log axis): mean and spread of the trials,
