@@ -50,10 +50,14 @@ struct Benchmarks: ParsableCommand {
         var models: [(String, Network)] = []
         rows = []
         for (name, net, settings) in [
-            ("softmax", Network.softmaxRegression(inputs: 10304, classes: 40),
-             TrainingSettings(epochs: 100, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9))),
-            ("mlp", Network.mlp(inputs: 10304, hidden: 3000, classes: 40, using: &rng),
-             TrainingSettings(epochs: 40, batchSize: 40, learningRate: 0.05, l2: 0.01, optimizer: .sgd(momentum: 0.9))),
+            (
+                "softmax", Network.softmaxRegression(inputs: 10304, classes: 40),
+                TrainingSettings(epochs: 100, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9))
+            ),
+            (
+                "mlp", Network.mlp(inputs: 10304, hidden: 3000, classes: 40, using: &rng),
+                TrainingSettings(epochs: 40, batchSize: 40, learningRate: 0.05, l2: 0.01, optimizer: .sgd(momentum: 0.9))
+            ),
         ] {
             let start = Date()
             let fitted = try Trainer(settings).fit(net, x: train.images, labels: train.labels, using: &rng)
@@ -76,8 +80,10 @@ struct Benchmarks: ParsableCommand {
             _ = try attack.run(labels: Array(0..<40), oracle: oracle)
             let seconds = Date().timeIntervalSince(start)
             let flops = factoredFLOPs(net, faces: 40, iterations: iterations)
-            rows.append([name, "factored (span of W1)", "\(iterations)", f2(seconds), String(format: "%.4f", seconds / 40),
-                         f(flops / seconds / 1e9)])
+            rows.append([
+                name, "factored (span of W1)", "\(iterations)", f2(seconds), String(format: "%.4f", seconds / 40),
+                f(flops / seconds / 1e9),
+            ])
 
             var pixel = attack
             pixel.alpha = pixelIterations
@@ -86,9 +92,11 @@ struct Benchmarks: ParsableCommand {
             _ = try pixel.run(labels: Array(0..<40), oracle: Oracle(net, access: .whiteBox))
             let perIteration = Date().timeIntervalSince(start2) / Double(pixelIterations + 1)
             let pixelFLOPs = 40 * 3 * net.forwardFLOPsPerRow
-            rows.append([name, "pixel space (measured over \(pixelIterations), scaled)", "\(iterations)",
-                         f2(perIteration * Double(iterations + 1)), String(format: "%.4f", perIteration * Double(iterations + 1) / 40),
-                         f(pixelFLOPs / perIteration / 1e9)])
+            rows.append([
+                name, "pixel space (measured over \(pixelIterations), scaled)", "\(iterations)",
+                f2(perIteration * Double(iterations + 1)), String(format: "%.4f", perIteration * Double(iterations + 1) / 40),
+                f(pixelFLOPs / perIteration / 1e9),
+            ])
         }
         Console.table(["model", "descent", "iterations", "seconds (40 faces)", "seconds per face", "GFLOP/s"], rows)
         Console.line("Paper (their machine and code): 1.4 s per face for softmax, 1298.7 s per face for the MLP.")
@@ -97,18 +105,25 @@ struct Benchmarks: ParsableCommand {
         let cohort = try IWPCWarfarin.load(from: DatasetStore(override: data))
         let x = IWPCDosing.design(cohort.patients)
         let y = IWPCDosing.target(cohort.patients)
-        let n = Double(x.rows), d = Double(x.cols + 1)
+        let n = Double(x.rows)
+        let d = Double(x.cols + 1)
         rows = []
         var model = LinearRegression(weights: [], intercept: 0)
         let (ols, olsReps) = try timeRepeatedThrowing { model = try LinearRegression.fit(x: x, y: y) }
         // dgelsd on an n x d system: about 2 n d^2 for the bidiagonal reduction.
-        rows.append(["least squares (dgelsd)", "\(x.rows) x \(Int(d))", String(format: "%.3f ms", 1000 * ols), f(2 * n * d * d / ols / 1e9), "\(olsReps)"])
+        rows.append([
+            "least squares (dgelsd)", "\(x.rows) x \(Int(d))", String(format: "%.3f ms", 1000 * ols), f(2 * n * d * d / ols / 1e9),
+            "\(olsReps)",
+        ])
         let mechanism = FunctionalMechanism(epsilon: 1)
         let (fm, fmReps) = try timeRepeatedThrowing {
             _ = try mechanism.fit(x: x, y: y, bounds: IWPCDosing.publicBounds, targetBounds: IWPCDosing.publicTargetBounds, using: &rng)
         }
         // The objective's Gram matrix x^T x dominates: 2 n d^2.
-        rows.append(["functional mechanism fit", "\(x.rows) x \(Int(d))", String(format: "%.3f ms", 1000 * fm), f(2 * n * d * d / fm / 1e9), "\(fmReps)"])
+        rows.append([
+            "functional mechanism fit", "\(x.rows) x \(Int(d))", String(format: "%.3f ms", 1000 * fm), f(2 * n * d * d / fm / 1e9),
+            "\(fmReps)",
+        ])
         let genotyped = cohort.patients.filter { $0.vkorc1 != .unknown }
         let candidates = Matrix(rowVectors: genotyped.flatMap { p in VKORC1.known.map { IWPCDosing.covariates(p, vkorc1: $0) } })
         let attack = RegressionInversion(prior: [1.0 / 3, 1.0 / 3, 1.0 / 3], sigma: Double(model.residualStandardDeviation(x: x, y: y)))
@@ -116,8 +131,10 @@ struct Benchmarks: ParsableCommand {
         let (inv, invReps) = try timeRepeatedThrowing {
             _ = try attack.run(RegressionOracle(model, access: .whiteBox), candidates: candidates, observed: observed)
         }
-        rows.append(["VKORC1 inversion", "\(genotyped.count) patients x 3", String(format: "%.3f ms", 1000 * inv),
-                     f(2 * Double(candidates.rows) * d / inv / 1e9), "\(invReps)"])
+        rows.append([
+            "VKORC1 inversion", "\(genotyped.count) patients x 3", String(format: "%.3f ms", 1000 * inv),
+            f(2 * Double(candidates.rows) * d / inv / 1e9), "\(invReps)",
+        ])
         Console.table(["what", "size", "per call", "GFLOP/s", "calls"], rows)
     }
 

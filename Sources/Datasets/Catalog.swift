@@ -46,7 +46,8 @@ public enum Catalog {
         files: attFacesFiles,
         sourceURL: "https://www.cl.cam.ac.uk/research/dtg/attarchive/facedatabase.html",
         archiveURL: "https://www.cl.cam.ac.uk/research/dtg/attarchive/pub/data/att_faces.zip",
-        licence: "No formal licence; credit AT&T Laboratories Cambridge (Olivetti Research Laboratory). Photographs of real people: keep them inside the project.",
+        licence:
+            "No formal licence; credit AT&T Laboratories Cambridge (Olivetti Research Laboratory). Photographs of real people: keep them inside the project.",
         citation: "F. Samaria and A. Harter, Parameterisation of a stochastic model for human face identification, "
             + "2nd IEEE Workshop on Applications of Computer Vision, 1994.")
 }

@@ -24,7 +24,8 @@ public enum DatasetError: Error, CustomStringConvertible, Sendable {
         case .malformed(let file, let reason):
             return "\(file): \(reason). The file is damaged; replace it with a fresh copy of the dataset."
         case .download(let url, let reason):
-            return "download of \(url) failed: \(reason). Check the address and the network, or copy the dataset by hand and pass --data DIR."
+            return
+                "download of \(url) failed: \(reason). Check the address and the network, or copy the dataset by hand and pass --data DIR."
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Finds a dataset, verifies every file against the catalog, and downloads it when it can.
@@ -18,8 +18,10 @@ public struct DatasetStore: Sendable {
     public let allowDownload: Bool
 
     /// A store; `override` nil falls back to `$INVERSIONLAB_DATA`; `INVERSIONLAB_OFFLINE=1` forbids downloads.
-    public init(override: String? = nil, localRoot: String = "data", allowDownload: Bool = true,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        override: String? = nil, localRoot: String = "data", allowDownload: Bool = true,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         let env = environment["INVERSIONLAB_DATA"].flatMap { $0.isEmpty ? nil : $0 }
         self.override = override ?? env
         self.localRoot = localRoot
@@ -53,7 +55,8 @@ public struct DatasetStore: Sendable {
             try verify(entry, in: local)
             return local
         }
-        let hint = "Copy it into \(local)/ (source: \(entry.sourceURL)), or pass --data DIR (a folder holding \(entry.name)/) "
+        let hint =
+            "Copy it into \(local)/ (source: \(entry.sourceURL)), or pass --data DIR (a folder holding \(entry.name)/) "
             + "or set INVERSIONLAB_DATA."
         if allowDownload, let archive = entry.archiveURL {
             searched.append(archive)
@@ -108,8 +111,9 @@ public struct DatasetStore: Sendable {
         let partial = final + ".partial"
         let bytes = try DatasetStore.fetch(url)
         let zip = try ZipArchive(bytes, file: url)
-        let byPath = Dictionary(zip.members.map { (DatasetStore.strippedPath($0.path, members: zip.members), $0.bytes) },
-                                uniquingKeysWith: { a, _ in a })
+        let byPath = Dictionary(
+            zip.members.map { (DatasetStore.strippedPath($0.path, members: zip.members), $0.bytes) },
+            uniquingKeysWith: { a, _ in a })
         try? FileManager.default.removeItem(atPath: partial)
         for file in entry.files {
             guard let data = byPath[file.path] else {

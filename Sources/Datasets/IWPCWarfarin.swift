@@ -55,8 +55,10 @@ public enum IWPCWarfarin {
         static let dose = "Therapeutic Dose of Warfarin"
         static let cyp2c9 = "CYP2C9 consensus"
         static let vkorc1 = "VKORC1 -1639 consensus"
-        static let all = [subject, site, gender, race, age, height, weight, amiodarone, carbamazepine, phenytoin,
-                          rifampin, inrRange, stable, dose, cyp2c9, vkorc1]
+        static let all = [
+            subject, site, gender, race, age, height, weight, amiodarone, carbamazepine, phenytoin,
+            rifampin, inrRange, stable, dose, cyp2c9, vkorc1,
+        ]
     }
 
     /// Excel turned these strings into dates when the sheet was exported; PROVENANCE.md gives the originals.
@@ -93,8 +95,10 @@ public enum IWPCWarfarin {
         for (i, name) in header.enumerated() { index[name] = i }
         let absent = Column.all.filter { index[$0] == nil }
         guard absent.isEmpty else {
-            throw DatasetError.malformed(file: file, reason: "the header lacks column(s) \(absent.map { "'\($0)'" }.joined(separator: ", ")); "
-                + "is this the IWPC table?")
+            throw DatasetError.malformed(
+                file: file,
+                reason: "the header lacks column(s) \(absent.map { "'\($0)'" }.joined(separator: ", ")); "
+                    + "is this the IWPC table?")
         }
         var repairCounts = [Int](repeating: 0, count: repairs.count)
         var patients: [WarfarinPatient] = []
@@ -117,31 +121,34 @@ public enum IWPCWarfarin {
                 throw DatasetError.malformed(file: file, reason: "line \(line): '\(Column.subject)' is empty")
             }
             let cypText = cell.text(Column.cyp2c9)
-            patients.append(WarfarinPatient(
-                subjectID: subject,
-                site: try cell.number(Column.site).map { Int($0) },
-                gender: cell.text(Column.gender),
-                race: try race(cell),
-                ageDecades: age,
-                heightCm: try cell.number(Column.height),
-                weightKg: try cell.number(Column.weight),
-                vkorc1: try vkorc1(cell),
-                cyp2c9: try cyp2c9(cypText, cell: cell),
-                cyp2c9Reported: cypText,
-                amiodarone: try cell.flag(Column.amiodarone),
-                carbamazepine: try cell.flag(Column.carbamazepine),
-                phenytoin: try cell.flag(Column.phenytoin),
-                rifampin: try cell.flag(Column.rifampin),
-                targetINRRange: inrRange,
-                reachedStableDose: try cell.flag(Column.stable),
-                weeklyDoseMg: try cell.number(Column.dose)))
+            patients.append(
+                WarfarinPatient(
+                    subjectID: subject,
+                    site: try cell.number(Column.site).map { Int($0) },
+                    gender: cell.text(Column.gender),
+                    race: try race(cell),
+                    ageDecades: age,
+                    heightCm: try cell.number(Column.height),
+                    weightKg: try cell.number(Column.weight),
+                    vkorc1: try vkorc1(cell),
+                    cyp2c9: try cyp2c9(cypText, cell: cell),
+                    cyp2c9Reported: cypText,
+                    amiodarone: try cell.flag(Column.amiodarone),
+                    carbamazepine: try cell.flag(Column.carbamazepine),
+                    phenytoin: try cell.flag(Column.phenytoin),
+                    rifampin: try cell.flag(Column.rifampin),
+                    targetINRRange: inrRange,
+                    reachedStableDose: try cell.flag(Column.stable),
+                    weeklyDoseMg: try cell.number(Column.dose)))
             if let d = patients.last?.weeklyDoseMg, d <= 0 {
-                throw DatasetError.malformed(file: file, reason: "line \(line): '\(Column.dose)' is \(d) mg/week; a stable dose must be positive")
+                throw DatasetError.malformed(
+                    file: file, reason: "line \(line): '\(Column.dose)' is \(d) mg/week; a stable dose must be positive")
             }
         }
         let steps = repairs.enumerated().map { k, fix in
-            CleaningStep(action: .repaired, reason: "'\(fix.column)' = '\(fix.mangled)' (an Excel date) restored to '\(fix.original)'",
-                         rows: repairCounts[k], remaining: patients.count)
+            CleaningStep(
+                action: .repaired, reason: "'\(fix.column)' = '\(fix.mangled)' (an Excel date) restored to '\(fix.original)'",
+                rows: repairCounts[k], remaining: patients.count)
         }
         return (patients, steps)
     }
@@ -151,8 +158,11 @@ public enum IWPCWarfarin {
         var steps = repairs
         var patients = all
         let rare = patients.filter { $0.cyp2c9 == .unknown && $0.cyp2c9Reported != nil }.count
-        steps.append(CleaningStep(action: .recoded, reason: "CYP2C9 rare alleles (*5, *6, *11, *13, *14) coded as unknown: the algorithm has no coefficient for them",
-                                  rows: rare, remaining: patients.count))
+        steps.append(
+            CleaningStep(
+                action: .recoded,
+                reason: "CYP2C9 rare alleles (*5, *6, *11, *13, *14) coded as unknown: the algorithm has no coefficient for them",
+                rows: rare, remaining: patients.count))
         let rules: [(String, (WarfarinPatient) -> Bool)] = [
             ("no therapeutic dose recorded", { $0.weeklyDoseMg != nil }),
             ("did not reach a stable dose (the dose is not a maintenance dose)", { $0.reachedStableDose != false }),

@@ -34,7 +34,8 @@ extension ImageDataset {
                 newSources.append(sources[r] + "+aug")
             }
         }
-        return ImageDataset(images: Matrix(rowVectors: rows), labels: newLabels, classCount: classCount,
-                            width: width, height: height, sources: newSources)
+        return ImageDataset(
+            images: Matrix(rowVectors: rows), labels: newLabels, classCount: classCount,
+            width: width, height: height, sources: newSources)
     }
 }

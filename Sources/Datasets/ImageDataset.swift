@@ -28,8 +28,9 @@ public struct ImageDataset: Sendable {
 
     /// The rows at `indices`.
     public func subset(_ indices: [Int]) -> ImageDataset {
-        ImageDataset(images: images.rows(indices), labels: indices.map { labels[$0] }, classCount: classCount,
-                     width: width, height: height, sources: indices.map { sources[$0] })
+        ImageDataset(
+            images: images.rows(indices), labels: indices.map { labels[$0] }, classCount: classCount,
+            width: width, height: height, sources: indices.map { sources[$0] })
     }
 
     /// A seeded split that puts `trainPerClass` images of each class in training and the rest in test.

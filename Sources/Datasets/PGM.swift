@@ -42,7 +42,9 @@ public enum PGM {
         }
         let binary = bytes[1] == UInt8(ascii: "5")
         pos = 2
-        guard pos < bytes.count, isSpace(bytes[pos]) || bytes[pos] == UInt8(ascii: "#") else { throw fail("no white space after the magic number") }
+        guard pos < bytes.count, isSpace(bytes[pos]) || bytes[pos] == UInt8(ascii: "#") else {
+            throw fail("no white space after the magic number")
+        }
         let width = try readInt("width")
         let height = try readInt("height")
         let maxval = try readInt("maxval")

@@ -22,7 +22,10 @@ public struct ZipArchive: Sendable {
         var o = bytes.count - 22
         let lowest = max(0, bytes.count - 22 - 65_535)
         while o >= lowest {
-            if bytes[o] == 0x50 && bytes[o + 1] == 0x4B && bytes[o + 2] == 0x05 && bytes[o + 3] == 0x06 { eocd = o; break }
+            if bytes[o] == 0x50 && bytes[o + 1] == 0x4B && bytes[o + 2] == 0x05 && bytes[o + 3] == 0x06 {
+                eocd = o
+                break
+            }
             o -= 1
         }
         guard eocd >= 0 else { throw bad("no end-of-central-directory record (truncated download?)") }

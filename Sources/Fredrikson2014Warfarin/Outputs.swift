@@ -9,15 +9,18 @@ import Privacy
 import Reporting
 
 enum Outputs {
-    static func write(to dir: RunDirectory, options o: Fredrikson2014Warfarin, trials: Int, idealEpochs: Int, splits: Int, cohort: IWPCCohort,
-                      training: [WarfarinPatient], heldOut: [WarfarinPatient], model: LinearRegression, sigma: Float,
-                      utility: [(String, String, DosingMetrics)], results: [AttackResult], repeats: [SplitRepeat], privacy: PrivacySweep,
-                      seconds: Double) throws {
+    static func write(
+        to dir: RunDirectory, options o: Fredrikson2014Warfarin, trials: Int, idealEpochs: Int, splits: Int, cohort: IWPCCohort,
+        training: [WarfarinPatient], heldOut: [WarfarinPatient], model: LinearRegression, sigma: Float,
+        utility: [(String, String, DosingMetrics)], results: [AttackResult], repeats: [SplitRepeat], privacy: PrivacySweep,
+        seconds: Double
+    ) throws {
         var config = CSVTable(header: ["key", "value"])
         let entries: [(String, String)] = [
             ("experiment", "Fredrikson2014Warfarin"), ("seed", String(o.seed)), ("quick", String(o.quick)),
             ("held_out", String(o.heldOut)), ("epsilons", o.epsilons.sorted().map { String(format: "%g", $0) }.joined(separator: " ")),
-            ("trials", String(trials)), ("splits", String(splits)), ("ideal_epochs", String(idealEpochs)), ("ideal_learner", "softmax regression, Adam \(IdealClassifier().learningRate), L2 \(IdealClassifier().l2)"),
+            ("trials", String(trials)), ("splits", String(splits)), ("ideal_epochs", String(idealEpochs)),
+            ("ideal_learner", "softmax regression, Adam \(IdealClassifier().learningRate), L2 \(IdealClassifier().l2)"),
             ("target", "sqrt(weekly dose mg)"), ("attacker_prior", "genotype marginals of the training cohort"),
             ("attacker_sigma", "residual standard deviation of the served model on the training cohort"),
             ("dataset", Catalog.iwpcWarfarin.name), ("dataset_file", IWPCWarfarin.fileName),
@@ -41,15 +44,19 @@ enum Outputs {
         var dosing = CSVTable(header: ["model", "patients", "n", "r2_sqrt_dose", "mae_mg_per_week", "within_20_percent"])
         for (name, cohortName, m) in utility {
             let n = cohortName == "training" ? training.count : heldOut.count
-            dosing.append([.text(name), .text(cohortName), .int(n), .number(m.r2, decimals: 4), .number(m.maeMg, decimals: 3),
-                           .number(m.within20, decimals: 4)])
+            dosing.append([
+                .text(name), .text(cohortName), .int(n), .number(m.r2, decimals: 4), .number(m.maeMg, decimals: 3),
+                .number(m.within20, decimals: 4),
+            ])
         }
         try dir.write(dosing, to: "dosing.csv")
 
         var attacks = CSVTable(header: ["target", "cohort", "method", "accuracy", "auc", "n"])
         for r in results {
-            attacks.append([.text(r.target.rawValue), .text(r.cohort), .text(r.method), .number(r.score.accuracy, decimals: 4),
-                            .number(r.score.auc, decimals: 4), .int(r.score.count)])
+            attacks.append([
+                .text(r.target.rawValue), .text(r.cohort), .text(r.method), .number(r.score.accuracy, decimals: 4),
+                .number(r.score.auc, decimals: 4), .int(r.score.count),
+            ])
         }
         try dir.write(attacks, to: "attacks.csv")
 
@@ -59,30 +66,40 @@ enum Outputs {
         }
         try dir.write(splitTable, to: "splits.csv")
 
-        var table = CSVTable(header: ["epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd", "cyp2c9_accuracy_mean",
-                                      "cyp2c9_accuracy_sd", "mae_mg_per_week_mean", "mae_mg_per_week_sd", "within_20_percent_mean",
-                                      "within_20_percent_sd", "trimmed_directions_mean"])
+        var table = CSVTable(header: [
+            "epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd", "cyp2c9_accuracy_mean",
+            "cyp2c9_accuracy_sd", "mae_mg_per_week_mean", "mae_mg_per_week_sd", "within_20_percent_mean",
+            "within_20_percent_sd", "trimmed_directions_mean",
+        ])
         for r in privacy.rows {
-            table.append([epsilonField(r.epsilon), .int(r.trials),
-                          .number(r.vkorc1.mean, decimals: 4), .number(r.vkorc1.sd, decimals: 4),
-                          .number(r.cyp2c9.mean, decimals: 4), .number(r.cyp2c9.sd, decimals: 4),
-                          .number(r.mae.mean, decimals: 3), .number(r.mae.sd, decimals: 3),
-                          .number(r.within20.mean, decimals: 4), .number(r.within20.sd, decimals: 4),
-                          .number(r.trimmed, decimals: 2)])
+            table.append([
+                epsilonField(r.epsilon), .int(r.trials),
+                .number(r.vkorc1.mean, decimals: 4), .number(r.vkorc1.sd, decimals: 4),
+                .number(r.cyp2c9.mean, decimals: 4), .number(r.cyp2c9.sd, decimals: 4),
+                .number(r.mae.mean, decimals: 3), .number(r.mae.sd, decimals: 3),
+                .number(r.within20.mean, decimals: 4), .number(r.within20.sd, decimals: 4),
+                .number(r.trimmed, decimals: 2),
+            ])
         }
         try dir.write(table, to: "privacy.csv")
 
-        var raw = CSVTable(header: ["epsilon", "trial", "vkorc1_accuracy", "cyp2c9_accuracy", "mae_mg_per_week", "within_20_percent",
-                                    "trimmed_directions"])
+        var raw = CSVTable(header: [
+            "epsilon", "trial", "vkorc1_accuracy", "cyp2c9_accuracy", "mae_mg_per_week", "within_20_percent",
+            "trimmed_directions",
+        ])
         for t in privacy.trials {
-            raw.append([epsilonField(t.epsilon), .int(t.trial), .number(t.vkorc1, decimals: 4),
-                        .number(t.cyp2c9, decimals: 4), .number(t.mae, decimals: 3), .number(t.within20, decimals: 4), .int(t.trimmed)])
+            raw.append([
+                epsilonField(t.epsilon), .int(t.trial), .number(t.vkorc1, decimals: 4),
+                .number(t.cyp2c9, decimals: 4), .number(t.mae, decimals: 3), .number(t.within20, decimals: 4), .int(t.trimmed),
+            ])
         }
         try dir.write(raw, to: "privacy_trials.csv")
         try dir.write(privacyFigure(privacy), to: "privacy.png")
-        try dir.write(Report.render(options: o, trials: trials, splits: splits, cohort: cohort, training: training, heldOut: heldOut,
-                                    model: model, sigma: sigma, utility: utility, results: results, repeats: repeats, privacy: privacy,
-                                    seconds: seconds), to: "report.md")
+        try dir.write(
+            Report.render(
+                options: o, trials: trials, splits: splits, cohort: cohort, training: training, heldOut: heldOut,
+                model: model, sigma: sigma, utility: utility, results: results, repeats: repeats, privacy: privacy,
+                seconds: seconds), to: "report.md")
     }
 
     /// The epsilon column: the budget, or `non_private` for the model fitted without noise.
@@ -98,7 +115,8 @@ enum Outputs {
         let eps = rows.compactMap(\.epsilon)
         func series(_ name: String, _ value: (PrivacyRow) -> (mean: Double, sd: Double), percent: Bool, color: Color) -> PlotSeries {
             let k = percent ? 100.0 : 1.0
-            return PlotSeries(name, points: zip(eps, rows).map { ($0, k * value($1).mean) }, errors: rows.map { k * value($0).sd }, color: color)
+            return PlotSeries(
+                name, points: zip(eps, rows).map { ($0, k * value($1).mean) }, errors: rows.map { k * value($0).sd }, color: color)
         }
         let (blue, orange) = (Color.palette[0], Color.palette[1])
         // MAE is never negative: the axis starts at 0 even where mean - sd would not.
@@ -106,8 +124,10 @@ enum Outputs {
         let attack = LinePlot(
             title: "Genotype inference (training patients)",
             x: Axis("epsilon", scale: .log10), y: Axis("attack accuracy (%)", range: 0...100),
-            series: [series("VKORC1", { $0.vkorc1 }, percent: true, color: blue),
-                     series("CYP2C9", { $0.cyp2c9 }, percent: true, color: orange)],
+            series: [
+                series("VKORC1", { $0.vkorc1 }, percent: true, color: blue),
+                series("CYP2C9", { $0.cyp2c9 }, percent: true, color: orange),
+            ],
             references: [
                 ReferenceLine("VKORC1 non-private", y: 100 * nonPrivate.vkorc1.mean, color: blue),
                 ReferenceLine("VKORC1 baseline", y: 100 * (privacy.baseline[.vkorc1] ?? .nan), color: Color(80, 80, 80)),

@@ -48,23 +48,28 @@ struct PrivacySweep {
     let rows: [PrivacyRow]
     let baseline: [GenotypeTarget: Double]
 
-    static func run(epsilons: [Double], trials: Int, training: [WarfarinPatient], heldOut: [WarfarinPatient],
-                    nonPrivate: LinearRegression, sigma: Float, using start: SeededGenerator) throws -> PrivacySweep {
+    static func run(
+        epsilons: [Double], trials: Int, training: [WarfarinPatient], heldOut: [WarfarinPatient],
+        nonPrivate: LinearRegression, sigma: Float, using start: SeededGenerator
+    ) throws -> PrivacySweep {
         let x = IWPCDosing.design(training)
         let y = IWPCDosing.target(training)
         let targets = GenotypeTarget.allCases.map { Targets($0, training) }
-        let xHeld = IWPCDosing.design(heldOut), yHeld = IWPCDosing.target(heldOut)
+        let xHeld = IWPCDosing.design(heldOut)
+        let yHeld = IWPCDosing.target(heldOut)
         let priors = GenotypeTarget.allCases.map { $0.marginals(training) }
         var baseline: [GenotypeTarget: Double] = [:]
         for (k, t) in GenotypeTarget.allCases.enumerated() {
-            baseline[t] = AttributeScore(MostFrequentValue(prior: priors[k]).run(count: targets[k].truth.count), truth: targets[k].truth).accuracy
+            baseline[t] =
+                AttributeScore(MostFrequentValue(prior: priors[k]).run(count: targets[k].truth.count), truth: targets[k].truth).accuracy
         }
 
         func score(_ model: LinearRegression, epsilon: Double?, trial: Int, trimmed: Int, sigma: Float) throws -> PrivacyTrial {
             let acc = try targets.indices.map { try invert(model, targets: targets[$0], prior: priors[$0], sigma: sigma).score.accuracy }
             let dosing = DosingMetrics(predictedSqrt: model.predict(xHeld), actualSqrt: yHeld)
-            return PrivacyTrial(epsilon: epsilon, trial: trial, vkorc1: acc[0], cyp2c9: acc[1], mae: dosing.maeMg,
-                                within20: dosing.within20, trimmed: trimmed)
+            return PrivacyTrial(
+                epsilon: epsilon, trial: trial, vkorc1: acc[0], cyp2c9: acc[1], mae: dosing.maeMg,
+                within20: dosing.within20, trimmed: trimmed)
         }
 
         var all: [PrivacyTrial] = [try score(nonPrivate, epsilon: nil, trial: 0, trimmed: 0, sigma: sigma)]
@@ -76,8 +81,9 @@ struct PrivacySweep {
             for trial in 1...trials {
                 // One stream per (budget, trial): adding budgets or trials leaves the others unchanged.
                 var rng = start.derived(UInt64(e) << 32 | UInt64(trial))
-                let fit = try mechanism.fit(x: x, y: y, bounds: IWPCDosing.publicBounds, targetBounds: IWPCDosing.publicTargetBounds,
-                                            using: &rng)
+                let fit = try mechanism.fit(
+                    x: x, y: y, bounds: IWPCDosing.publicBounds, targetBounds: IWPCDosing.publicTargetBounds,
+                    using: &rng)
                 // The attacker reads the served model's stated error: its residual spread on the training cohort.
                 let s = fit.model.residualStandardDeviation(x: x, y: y)
                 these.append(try score(fit.model, epsilon: epsilon, trial: trial, trimmed: fit.trimmedDirections, sigma: s))

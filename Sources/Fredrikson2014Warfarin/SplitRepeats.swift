@@ -9,7 +9,8 @@ import Privacy
 
 /// A seeded split of the cohort into the model's training patients and held-out patients.
 func splitCohort(_ patients: [WarfarinPatient], heldOut share: Double, using rng: inout SeededGenerator)
-    -> (training: [WarfarinPatient], heldOut: [WarfarinPatient]) {
+    -> (training: [WarfarinPatient], heldOut: [WarfarinPatient])
+{
     let order = rng.permutation(patients.count)
     let nHeld = Int((Double(order.count) * share).rounded())
     return (order.dropFirst(nHeld).map { patients[$0] }, order.prefix(nHeld).map { patients[$0] })
@@ -23,12 +24,14 @@ struct SplitRepeat {
     let heldOut: Double
 
     /// `count` redrawn splits, each with a refitted model; split k uses stream k of `start`.
-    static func run(_ patients: [WarfarinPatient], heldOut share: Double, count: Int, using start: SeededGenerator) throws -> [SplitRepeat] {
+    static func run(_ patients: [WarfarinPatient], heldOut share: Double, count: Int, using start: SeededGenerator) throws -> [SplitRepeat]
+    {
         var out: [SplitRepeat] = []
         for k in 1...count {
             var rng = start.derived(UInt64(k))
             let (training, heldOut) = splitCohort(patients, heldOut: share, using: &rng)
-            let x = IWPCDosing.design(training), y = IWPCDosing.target(training)
+            let x = IWPCDosing.design(training)
+            let y = IWPCDosing.target(training)
             let model = try LinearRegression.fit(x: x, y: y, columnNames: IWPCDosing.columnNames)
             let sigma = model.residualStandardDeviation(x: x, y: y)
             for target in GenotypeTarget.allCases {

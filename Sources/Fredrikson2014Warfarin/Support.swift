@@ -24,12 +24,17 @@ struct DosingMetrics {
     init(predictedSqrt: [Float], actualSqrt: [Float]) {
         let n = Double(actualSqrt.count)
         let mean = actualSqrt.reduce(0.0) { $0 + Double($1) } / n
-        var ssRes = 0.0, ssTot = 0.0, absErr = 0.0, within = 0
+        var ssRes = 0.0
+        var ssTot = 0.0
+        var absErr = 0.0
+        var within = 0
         for i in actualSqrt.indices {
-            let p = Double(predictedSqrt[i]), y = Double(actualSqrt[i])
+            let p = Double(predictedSqrt[i])
+            let y = Double(actualSqrt[i])
             ssRes += (y - p) * (y - p)
             ssTot += (y - mean) * (y - mean)
-            let dose = y * y, predicted = p * p
+            let dose = y * y
+            let predicted = p * p
             absErr += abs(predicted - dose)
             if abs(predicted - dose) <= 0.2 * dose { within += 1 }
         }
@@ -79,10 +84,11 @@ enum GenotypeTarget: String, CaseIterable {
     /// What the ideal classifier sees: every covariate except this genotype's, and sqrt(dose).
     func idealFeatures(_ patients: [WarfarinPatient]) -> Matrix {
         let drop = Set(IWPCDosing.columnNames.indices.filter { IWPCDosing.columnNames[$0].hasPrefix(rawValue.lowercased() + "_") })
-        return Matrix(rowVectors: patients.map { p in
-            let x = IWPCDosing.covariates(p)
-            return x.indices.filter { !drop.contains($0) }.map { x[$0] } + [(p.weeklyDoseMg ?? .nan).squareRoot()]
-        })
+        return Matrix(
+            rowVectors: patients.map { p in
+                let x = IWPCDosing.covariates(p)
+                return x.indices.filter { !drop.contains($0) }.map { x[$0] } + [(p.weeklyDoseMg ?? .nan).squareRoot()]
+            })
     }
 
     /// The marginals of the genotyped values in `patients` (what the attacker is assumed to know).

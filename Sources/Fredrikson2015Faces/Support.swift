@@ -17,8 +17,10 @@ struct TrainedModel {
     let seconds: Double
 
     /// Trains `network` with a progress bar over epochs and measures it.
-    static func train(name: String, network: Network, settings: TrainingSettings, train: ImageDataset, test: ImageDataset,
-                      using rng: inout SeededGenerator) throws -> TrainedModel {
+    static func train(
+        name: String, network: Network, settings: TrainingSettings, train: ImageDataset, test: ImageDataset,
+        using rng: inout SeededGenerator
+    ) throws -> TrainedModel {
         let bar = Progress("train \(name)", total: settings.epochs, unit: "epochs")
         let start = Date()
         let fitted = try Trainer(settings).fit(network, x: train.images, labels: train.labels, using: &rng) { epoch, _ in
@@ -26,8 +28,9 @@ struct TrainedModel {
         }
         let seconds = Date().timeIntervalSince(start)
         bar.finish()
-        return TrainedModel(name: name, network: fitted, trainAccuracy: fitted.accuracy(train.images, labels: train.labels),
-                            testAccuracy: fitted.accuracy(test.images, labels: test.labels), seconds: seconds)
+        return TrainedModel(
+            name: name, network: fitted, trainAccuracy: fitted.accuracy(train.images, labels: train.labels),
+            testAccuracy: fitted.accuracy(test.images, labels: test.labels), seconds: seconds)
     }
 }
 
@@ -68,8 +71,9 @@ struct AttackRun {
         let inversions = try attack.run(labels: labels, oracle: oracle) { done, _ in bar?.update(done) }
         let seconds = Date().timeIntervalSince(start)
         bar?.finish()
-        return AttackRun(model: model, attack: attack, access: oracle.access, inversions: inversions, seconds: seconds,
-                         queries: oracle.queries)
+        return AttackRun(
+            model: model, attack: attack, access: oracle.access, inversions: inversions, seconds: seconds,
+            queries: oracle.queries)
     }
 }
 
@@ -83,9 +87,10 @@ struct Reference {
     static func make(train: ImageDataset, test: ImageDataset, labels: [Int]) -> [Reference] {
         let mean = train.images.columnSums().map { $0 / Float(train.images.rows) }
         let meanFace = Matrix(rowVectors: labels.map { _ in mean })
-        let heldOut = Matrix(rowVectors: labels.map { l in
-            test.images.row(test.labels.firstIndex(of: l) ?? 0)
-        })
+        let heldOut = Matrix(
+            rowVectors: labels.map { l in
+                test.images.row(test.labels.firstIndex(of: l) ?? 0)
+            })
         return [
             Reference(name: "mean_face", explanation: "the mean of all training faces, the same image for every subject", images: meanFace),
             Reference(name: "held_out_photo", explanation: "a test photo of the subject (what a real photo scores)", images: heldOut),

@@ -67,22 +67,26 @@ struct Fredrikson2015Faces: ParsableCommand {
         let store = DatasetStore(override: data)
         let faces = try ATTFaces.load(from: store)
         let (train, test) = faces.splitPerClass(trainPerClass: 7, using: &rng)
-        Console.line("  \(faces.images.rows) images of \(faces.classCount) subjects, \(faces.width)x\(faces.height); "
-            + "train \(train.images.rows), test \(test.images.rows); all \(Catalog.attFaces.files.count) files verified (SHA-256)")
+        Console.line(
+            "  \(faces.images.rows) images of \(faces.classCount) subjects, \(faces.width)x\(faces.height); "
+                + "train \(train.images.rows), test \(test.images.rows); all \(Catalog.attFaces.files.count) files verified (SHA-256)")
         let dir = try RunDirectory(out)  // created only once the data is there
 
         // == 2. Target models and the evaluation classifier ==
         Console.section(2, "Train target models (softmax regression, MLP) and an independent evaluator")
         var targets: [TrainedModel] = []
         var modelRNG = rng.derived(2)
-        targets.append(try TrainedModel.train(
-            name: "softmax", network: .softmaxRegression(inputs: train.images.cols, classes: 40),
-            settings: TrainingSettings(epochs: s.softmaxEpochs, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)),
-            train: train, test: test, using: &modelRNG))
-        targets.append(try TrainedModel.train(
-            name: "mlp", network: .mlp(inputs: train.images.cols, hidden: s.mlpHidden, classes: 40, using: &modelRNG),
-            settings: TrainingSettings(epochs: s.mlpEpochs, batchSize: 40, learningRate: 0.05, l2: mlpL2, optimizer: .sgd(momentum: 0.9)),
-            train: train, test: test, using: &modelRNG))
+        targets.append(
+            try TrainedModel.train(
+                name: "softmax", network: .softmaxRegression(inputs: train.images.cols, classes: 40),
+                settings: TrainingSettings(epochs: s.softmaxEpochs, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)),
+                train: train, test: test, using: &modelRNG))
+        targets.append(
+            try TrainedModel.train(
+                name: "mlp", network: .mlp(inputs: train.images.cols, hidden: s.mlpHidden, classes: 40, using: &modelRNG),
+                settings: TrainingSettings(
+                    epochs: s.mlpEpochs, batchSize: 40, learningRate: 0.05, l2: mlpL2, optimizer: .sgd(momentum: 0.9)),
+                train: train, test: test, using: &modelRNG))
         // The evaluator never serves the attack: a ReLU MLP trained on standardised, shifted and mirrored faces.
         var evalRNG = rng.derived(3)
         let evalTrain = train.standardized().augmented(copies: 3, maxShift: 3, using: &evalRNG)
@@ -92,14 +96,17 @@ struct Fredrikson2015Faces: ParsableCommand {
                 .dense(Dense(inputs: train.images.cols, outputs: s.evaluatorHidden, using: &evalRNG)), .relu,
                 .dense(Dense(inputs: s.evaluatorHidden, outputs: 40, using: &evalRNG)),
             ]),
-            settings: TrainingSettings(epochs: s.evaluatorEpochs, batchSize: 40, learningRate: 0.01, l2: 1e-4, optimizer: .sgd(momentum: 0.9)),
+            settings: TrainingSettings(
+                epochs: s.evaluatorEpochs, batchSize: 40, learningRate: 0.01, l2: 1e-4, optimizer: .sgd(momentum: 0.9)),
             train: evalTrain, test: test.standardized(), using: &evalRNG)
         for m in targets + [evaluator] {
             try ModelIO.save(m.network, to: dir.url("models/\(m.name)"))
         }
-        Console.table(["model", "train acc", "test acc", "seconds"], (targets + [evaluator]).map {
-            [$0.name, Format.pct($0.trainAccuracy), Format.pct($0.testAccuracy), Format.f2($0.seconds)]
-        })
+        Console.table(
+            ["model", "train acc", "test acc", "seconds"],
+            (targets + [evaluator]).map {
+                [$0.name, Format.pct($0.trainAccuracy), Format.pct($0.testAccuracy), Format.f2($0.seconds)]
+            })
 
         // == 3. MI-Face, white-box, every label as one batch ==
         Console.section(3, "MI-Face (white-box): cost \(s.attack.cost.rawValue), gamma read as \(s.attack.gammaReading.rawValue)")
@@ -111,8 +118,9 @@ struct Fredrikson2015Faces: ParsableCommand {
 
         // == 4. Score the reconstructions and the two references ==
         Console.section(4, "Evaluate: nearest neighbour, line-ups of 5, evaluator top-1/top-5, SSIM (standardised images)")
-        let scorer = InversionScorer(train: train.images, labels: train.labels, subjectCount: 40, evaluator: evaluator.network,
-                                     width: faces.width, height: faces.height, lineups: s.lineups)
+        let scorer = InversionScorer(
+            train: train.images, labels: train.labels, subjectCount: 40, evaluator: evaluator.network,
+            width: faces.width, height: faces.height, lineups: s.lineups)
         var scoreRNG = rng.derived(4)
         for i in runs.indices { runs[i].scores = scorer.score(runs[i].images, subjects: labels, using: &scoreRNG) }
         let references = Reference.make(train: train, test: test, labels: labels)
@@ -120,10 +128,16 @@ struct Fredrikson2015Faces: ParsableCommand {
         var summaryRows: [[String]] = []
         for r in runs {
             let sum = ScoreSummary(r.scores)
-            summaryRows.append([r.model.name, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5), Format.f3(sum.ssim)])
+            summaryRows.append([
+                r.model.name, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5),
+                Format.f3(sum.ssim),
+            ])
         }
         for (ref, sum) in zip(references, referenceScores) {
-            summaryRows.append([ref.name, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5), Format.f3(sum.ssim)])
+            summaryRows.append([
+                ref.name, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.pct(sum.top5),
+                Format.f3(sum.ssim),
+            ])
         }
         Console.table(["images", "NN id", "line-up", "eval top-1", "eval top-5", "SSIM"], summaryRows)
 
@@ -146,18 +160,23 @@ struct Fredrikson2015Faces: ParsableCommand {
                 }
             }
         }
-        Console.table(["model", "cost", "gamma", "mean iters", "mean p", "stops (gamma/window/max)", "NN id", "line-up", "SSIM"],
-                      variants.map { v in
-                          let sum = ScoreSummary(v.scores)
-                          return [v.model.name, v.attack.cost.rawValue, v.attack.gammaReading.rawValue, Format.f1(v.meanIterations),
-                                  Format.f3(v.meanConfidence), v.stopCounts, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.f3(sum.ssim)]
-                      })
+        Console.table(
+            ["model", "cost", "gamma", "mean iters", "mean p", "stops (gamma/window/max)", "NN id", "line-up", "SSIM"],
+            variants.map { v in
+                let sum = ScoreSummary(v.scores)
+                return [
+                    v.model.name, v.attack.cost.rawValue, v.attack.gammaReading.rawValue, Format.f1(v.meanIterations),
+                    Format.f3(v.meanConfidence), v.stopCounts, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
+                    Format.f3(sum.ssim),
+                ]
+            })
 
         // == 6. Outputs ==
         Console.section(6, "Write \(dir.path)/")
-        try Outputs.write(to: dir, options: self, settings: s, blas: blas, faces: faces, train: train, targets: targets,
-                          evaluator: evaluator, runs: runs, references: references, referenceScores: referenceScores,
-                          variants: variants, seconds: Date().timeIntervalSince(started))
+        try Outputs.write(
+            to: dir, options: self, settings: s, blas: blas, faces: faces, train: train, targets: targets,
+            evaluator: evaluator, runs: runs, references: references, referenceScores: referenceScores,
+            variants: variants, seconds: Date().timeIntervalSince(started))
         Console.line("  done in \(Format.f1(Date().timeIntervalSince(started))) s; open \(dir.url("report.md"))")
     }
 }

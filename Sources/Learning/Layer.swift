@@ -1,9 +1,9 @@
 import MLCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// A fully connected layer `y = x W^T + b`, with `W` stored `outputs x inputs` (one template per output).

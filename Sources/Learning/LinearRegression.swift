@@ -67,8 +67,9 @@ public struct LinearRegression: Regressor, Sendable, Equatable {
                 return (0..<x.rows).allSatisfy { x[$0, c] == v }
             }
             let which = culprit.map { "'\(names[$0])' is constant over the rows" } ?? "some columns are linear combinations of others"
-            throw RegressionError(description: "linear regression: the design has rank \(solution.rank) of \(design.cols): \(which); "
-                + "drop the column or use more rows")
+            throw RegressionError(
+                description: "linear regression: the design has rank \(solution.rank) of \(design.cols): \(which); "
+                    + "drop the column or use more rows")
         }
         let c = solution.coefficients.map(Float.init)
         return LinearRegression(weights: Array(c.dropFirst()), intercept: c[0])

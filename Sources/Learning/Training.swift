@@ -1,9 +1,9 @@
 import MLCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Training stopped on bad settings or diverged; the message says what to change.
@@ -20,7 +20,8 @@ public enum TrainingError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .invalidSetting(let s): return "invalid training setting: \(s)"
         case .diverged(let epoch, let loss):
-            return "training diverged in epoch \(epoch) (loss \(loss)): the learning rate is too high for this model; lower it (e.g. by 10x)."
+            return
+                "training diverged in epoch \(epoch) (loss \(loss)): the learning rate is too high for this model; lower it (e.g. by 10x)."
         case .shapeMismatch(let s): return "training data does not fit the model: \(s)"
         }
     }
@@ -59,7 +60,9 @@ public struct TrainingSettings: Sendable, Equatable {
     func validate() throws {
         guard epochs >= 1 else { throw TrainingError.invalidSetting("epochs must be at least 1 (got \(epochs))") }
         guard batchSize >= 1 else { throw TrainingError.invalidSetting("batch size must be at least 1 (got \(batchSize))") }
-        guard learningRate > 0, learningRate.isFinite else { throw TrainingError.invalidSetting("learning rate must be positive (got \(learningRate))") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw TrainingError.invalidSetting("learning rate must be positive (got \(learningRate))")
+        }
         guard l2 >= 0, l2.isFinite else { throw TrainingError.invalidSetting("L2 must be non-negative (got \(l2))") }
     }
 }
@@ -89,8 +92,10 @@ public struct Trainer: Sendable {
     }
 
     /// Trains `network` on `x`/`labels`; `onEpoch(epoch, meanLoss)` is called after each epoch.
-    public func fit(_ network: Network, x: Matrix, labels: [Int], using rng: inout SeededGenerator,
-                    onEpoch: (Int, Float) -> Void = { _, _ in }) throws -> Network {
+    public func fit(
+        _ network: Network, x: Matrix, labels: [Int], using rng: inout SeededGenerator,
+        onEpoch: (Int, Float) -> Void = { _, _ in }
+    ) throws -> Network {
         try settings.validate()
         guard x.rows == labels.count, x.rows > 0 else {
             throw TrainingError.shapeMismatch("\(x.rows) rows but \(labels.count) labels")
@@ -104,8 +109,10 @@ public struct Trainer: Sendable {
         return try run(network, x: x, labels: labels, using: &rng, onEpoch: onEpoch)
     }
 
-    private func run(_ start: Network, x: Matrix, labels: [Int], using rng: inout SeededGenerator,
-                     onEpoch: (Int, Float) -> Void) throws -> Network {
+    private func run(
+        _ start: Network, x: Matrix, labels: [Int], using rng: inout SeededGenerator,
+        onEpoch: (Int, Float) -> Void
+    ) throws -> Network {
         var net = start
         var state = OptimizerState(net)
         var step = 0
@@ -177,7 +184,9 @@ struct OptimizerState {
                 v[i] = nil
                 let c1 = 1 - powf(0.9, Float(step))
                 let c2 = 1 - powf(0.999, Float(step))
-                Self.adam(&d.weight.data, gi.weight.data, &mi.weight.data, &vi.weight.data, lr: settings.learningRate, c1: c1, c2: c2, l2: settings.l2)
+                Self.adam(
+                    &d.weight.data, gi.weight.data, &mi.weight.data, &vi.weight.data, lr: settings.learningRate, c1: c1, c2: c2,
+                    l2: settings.l2)
                 Self.adam(&d.bias, gi.bias, &mi.bias, &vi.bias, lr: settings.learningRate, c1: c1, c2: c2, l2: 0)
                 m[i] = mi
                 v[i] = vi
@@ -187,8 +196,10 @@ struct OptimizerState {
         }
     }
 
-    static func adam(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float],
-                     lr: Float, c1: Float, c2: Float, l2: Float) {
+    static func adam(
+        _ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float],
+        lr: Float, c1: Float, c2: Float, l2: Float
+    ) {
         p.withUnsafeMutableBufferPointer { p in
             g.withUnsafeBufferPointer { g in
                 m.withUnsafeMutableBufferPointer { m in

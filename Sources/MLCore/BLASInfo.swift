@@ -23,7 +23,8 @@ public struct BLASInfo: Sendable {
     /// Reads the running OpenBLAS and the CPU flags in /proc/cpuinfo.
     public static func current() -> BLASInfo {
         let name = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
-        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))
+        let flags =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))
             .flatMap { $0.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) }
             .map { Set($0.split(separator: " ").map(String.init)) } ?? []
         return BLASInfo(

@@ -39,14 +39,16 @@ public enum LinearAlgebra {
         guard a.isFinite, b.allSatisfy({ $0.isFinite }) else {
             throw LinearAlgebraError(description: "least squares: the design matrix or the targets hold NaN or infinity")
         }
-        let m = a.rows, n = a.cols
+        let m = a.rows
+        let n = a.cols
         var aa = a.data.map(Double.init)
         var bb = [Double](repeating: 0, count: max(m, n))
         for i in 0..<m { bb[i] = Double(b[i]) }
         var s = [Double](repeating: 0, count: min(m, n))
         var rank: Int32 = 0
-        let info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, Int32(m), Int32(n), 1, &aa, Int32(n),
-                                  &bb, 1, &s, rcond, &rank)
+        let info = LAPACKE_dgelsd(
+            LAPACK_ROW_MAJOR, Int32(m), Int32(n), 1, &aa, Int32(n),
+            &bb, 1, &s, rcond, &rank)
         guard info == 0 else {
             throw LinearAlgebraError(description: "least squares: LAPACK dgelsd failed (info \(info)); the SVD did not converge")
         }
@@ -63,8 +65,9 @@ public enum LinearAlgebra {
         }
         var v = a
         var w = [Double](repeating: 0, count: n)
-        let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")),
-                                  Int32(n), &v, Int32(n), &w)
+        let info = LAPACKE_dsyevd(
+            LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")),
+            Int32(n), &v, Int32(n), &w)
         guard info == 0 else {
             throw LinearAlgebraError(description: "eigen-decomposition: LAPACK dsyevd failed (info \(info))")
         }

@@ -108,8 +108,10 @@ extension Matrix {
     /// For a short, wide `A` (a few dozen rows) OpenBLAS's own threading scales poorly (measured here:
     /// 58 GFLOP/s on one thread, 72 on two for 40 x 3000 x 3000); splitting the columns gives each core
     /// an independent product. OpenBLAS is limited to one thread for the duration and restored after.
-    public static func gemmSplittingColumns(_ a: Matrix, _ b: Matrix, into c: inout Matrix,
-                                            alpha: Float = 1, beta: Float = 0, parts: Int) {
+    public static func gemmSplittingColumns(
+        _ a: Matrix, _ b: Matrix, into c: inout Matrix,
+        alpha: Float = 1, beta: Float = 0, parts: Int
+    ) {
         precondition(a.cols == b.rows, "gemm: inner dimensions \(a.cols) and \(b.rows) differ")
         precondition(c.rows == a.rows && c.cols == b.cols, "gemm: output is \(c.rows)x\(c.cols), expected \(a.rows)x\(b.cols)")
         let parts = max(1, min(parts, b.cols))
@@ -132,8 +134,9 @@ extension Matrix {
                         DispatchQueue.concurrentPerform(iterations: parts) { part in
                             let start = part * n / parts
                             let end = (part + 1) * n / parts
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(end - start), Int32(k),
-                                        alpha, pa, Int32(k), bp + start, Int32(n), beta, cp + start, Int32(n))
+                            cblas_sgemm(
+                                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(end - start), Int32(k),
+                                alpha, pa, Int32(k), bp + start, Int32(n), beta, cp + start, Int32(n))
                         }
                     }
                 }

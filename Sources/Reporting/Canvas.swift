@@ -19,8 +19,10 @@ public struct Color: Sendable, Equatable {
     /// Light grey, for grid lines.
     public static let lightGray = Color(225, 225, 225)
     /// Okabe-Ito colours, distinguishable with colour-vision deficiencies; series take them in order.
-    public static let palette = [Color(0, 114, 178), Color(213, 94, 0), Color(0, 158, 115), Color(204, 121, 167),
-                                 Color(230, 159, 0), Color(86, 180, 233), Color(0, 0, 0)]
+    public static let palette = [
+        Color(0, 114, 178), Color(213, 94, 0), Color(0, 158, 115), Color(204, 121, 167),
+        Color(230, 159, 0), Color(86, 180, 233), Color(0, 0, 0),
+    ]
 }
 
 /// Where a text's anchor point sits.
@@ -58,7 +60,8 @@ struct Canvas {
         for s in 0...steps {
             if dash > 0 && (s / dash) % 2 == 1 { continue }
             let t = Double(s) / Double(steps)
-            let x = Int((x0 + (x1 - x0) * t).rounded()), y = Int((y0 + (y1 - y0) * t).rounded())
+            let x = Int((x0 + (x1 - x0) * t).rounded())
+            let y = Int((y0 + (y1 - y0) * t).rounded())
             fill(x: x - half, y: y - half, width: width, height: width, c)
         }
     }
@@ -73,7 +76,8 @@ struct Canvas {
 
     /// A filled disc of radius `r` around (x, y).
     mutating func disc(_ x: Double, _ y: Double, radius r: Int, _ c: Color) {
-        let cx = Int(x.rounded()), cy = Int(y.rounded())
+        let cx = Int(x.rounded())
+        let cy = Int(y.rounded())
         for dy in -r...r {
             for dx in -r...r where dx * dx + dy * dy <= r * r + r / 2 { set(cx + dx, cy + dy, c) }
         }

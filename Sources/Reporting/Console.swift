@@ -18,8 +18,9 @@ public enum Console {
     /// Prints the BLAS core and thread count of a run's header, and a warning when the core is a
     /// generic one (about 4x slower; the warning says how to fix it).
     public static func blas(_ info: BLASInfo) {
-        line("BLAS: OpenBLAS core \(info.coreName), \(info.threads) thread(s)"
-            + (info.coreTypeVariable.map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""))
+        line(
+            "BLAS: OpenBLAS core \(info.coreName), \(info.threads) thread(s)"
+                + (info.coreTypeVariable.map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""))
         if let w = info.warning { warning(w) }
     }
 
@@ -82,7 +83,8 @@ public final class Progress {
             let decile = done * 10 / total
             guard decile > lastDecile else { return }
             lastDecile = decile
-            Console.line("  \(title): \(done)/\(total) (\(decile * 10)%), \(Progress.format(rate)) \(unit)/s, ETA \(Progress.duration(eta))")
+            Console.line(
+                "  \(title): \(done)/\(total) (\(decile * 10)%), \(Progress.format(rate)) \(unit)/s, ETA \(Progress.duration(eta))")
         }
     }
 

@@ -23,8 +23,9 @@ public struct Image8: Equatable, Sendable {
 
     /// A uniform image.
     public init(width: Int, height: Int, channels: Int = 1, fill: UInt8 = 0) {
-        self.init(width: width, height: height, channels: channels,
-                  pixels: [UInt8](repeating: fill, count: width * height * channels))
+        self.init(
+            width: width, height: height, channels: channels,
+            pixels: [UInt8](repeating: fill, count: width * height * channels))
     }
 
     /// A grey image from values in [0, 1] (clamped), as stored: no stretching.
@@ -53,7 +54,9 @@ public struct Image8: Equatable, Sendable {
         for r in 0..<tile.height where y + r < height {
             for c in 0..<tile.width where x + c < width {
                 for ch in 0..<channels {
-                    let src = tile.channels == 1 ? tile.pixels[r * tile.width + c]
+                    let src =
+                        tile.channels == 1
+                        ? tile.pixels[r * tile.width + c]
                         : tile.pixels[(r * tile.width + c) * 3 + min(ch, 2)]
                     pixels[((y + r) * width + x + c) * channels + ch] = src
                 }

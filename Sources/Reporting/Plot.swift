@@ -41,8 +41,10 @@ public struct PlotSeries: Sendable {
     public var markers: Bool
 
     /// A series.
-    public init(_ name: String, points: [(x: Double, y: Double)], errors: [Double]? = nil, color: Color? = nil,
-                dashed: Bool = false, markers: Bool = true) {
+    public init(
+        _ name: String, points: [(x: Double, y: Double)], errors: [Double]? = nil, color: Color? = nil,
+        dashed: Bool = false, markers: Bool = true
+    ) {
         self.name = name
         self.points = points
         self.errors = errors
@@ -93,8 +95,10 @@ public struct LinePlot: Sendable {
     public var legend: LegendPosition
 
     /// A plot.
-    public init(title: String, x: Axis, y: Axis, series: [PlotSeries], references: [ReferenceLine] = [],
-                legend: LegendPosition = .bottomRight) {
+    public init(
+        title: String, x: Axis, y: Axis, series: [PlotSeries], references: [ReferenceLine] = [],
+        legend: LegendPosition = .bottomRight
+    ) {
         self.title = title
         self.x = x
         self.y = y
@@ -157,9 +161,11 @@ public struct LinePlot: Sendable {
         let legendHeight = max(legendReserve, belowLegendHeight(width: width))
         let area = (x0: left + 86, y0: top + 44, x1: left + width - 20, y1: top + height - 70 - legendHeight)
         let xs = series.flatMap { $0.points.map(\.x) }
-        var ys = series.flatMap { s in s.points.enumerated().flatMap { i, p in
-            s.errors.map { [p.y - $0[i], p.y + $0[i]] } ?? [p.y]
-        } }
+        var ys = series.flatMap { s in
+            s.points.enumerated().flatMap { i, p in
+                s.errors.map { [p.y - $0[i], p.y + $0[i]] } ?? [p.y]
+            }
+        }
         ys += references.map(\.y)
         let xr = x.range ?? PlotScale.fit(xs, x.scale)
         let yr = y.range ?? PlotScale.fit(ys, y.scale)
@@ -245,7 +251,8 @@ public struct LinePlot: Sendable {
 enum PlotScale {
     /// The part of the segment a-b inside `box` (Liang-Barsky), or nil when none of it is.
     static func clip(_ a: (Double, Double), _ b: (Double, Double), to box: (x0: Double, y0: Double, x1: Double, y1: Double))
-        -> ((Double, Double), (Double, Double))? {
+        -> ((Double, Double), (Double, Double))?
+    {
         guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return nil }
         let (dx, dy) = (b.0 - a.0, b.1 - a.1)
         var (t0, t1) = (0.0, 1.0)
@@ -267,7 +274,10 @@ enum PlotScale {
         guard var lo = v.min(), var hi = v.max() else { return scale == .linear ? 0...1 : 1...10 }
         switch scale {
         case .linear:
-            if lo == hi { lo -= 1; hi += 1 }
+            if lo == hi {
+                lo -= 1
+                hi += 1
+            }
             let pad = 0.05 * (hi - lo)
             return (lo - pad)...(hi + pad)
         case .log10:
@@ -308,7 +318,8 @@ enum PlotScale {
             }
             return out
         case .log10:
-            let first = Int(Foundation.log10(lo).rounded(.down)), last = Int(Foundation.log10(hi).rounded(.up))
+            let first = Int(Foundation.log10(lo).rounded(.down))
+            let last = Int(Foundation.log10(hi).rounded(.up))
             let multiples: [Double] = last - first <= 2 ? [1, 2, 5] : [1]
             var out: [(Double, String)] = []
             for e in first...last {

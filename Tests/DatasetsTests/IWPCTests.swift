@@ -5,7 +5,8 @@ import Testing
 /// The IWPC loader on hand-made tables: the Excel-mangled cells, missing values, broken rows.
 struct IWPCLoaderTests {
     // The columns the loader reads, in a different order from the real file, plus one it ignores.
-    static let header = "PharmGKB Subject ID,Extra,Project Site,Gender,Race (OMB),Age,Height (cm),Weight (kg),Amiodarone (Cordarone),"
+    static let header =
+        "PharmGKB Subject ID,Extra,Project Site,Gender,Race (OMB),Age,Height (cm),Weight (kg),Amiodarone (Cordarone),"
         + "Carbamazepine (Tegretol),Phenytoin (Dilantin),Rifampin or Rifampicin,Estimated Target INR Range Based on Indication,"
         + "Subject Reached Stable Dose of Warfarin,Therapeutic Dose of Warfarin,CYP2C9 consensus,VKORC1 -1639 consensus"
 
@@ -25,7 +26,10 @@ struct IWPCLoaderTests {
     @Test func parsesTypedValuesRepairsMangledCellsAndKeepsMissingAsMissing() throws {
         let (patients, repairs) = try IWPCWarfarin.parse(csv: IWPCLoaderTests.csv(), file: "hand.csv")
         #expect(patients.count == 6)
-        let p1 = patients[0], p2 = patients[1], p3 = patients[2], p5 = patients[4]
+        let p1 = patients[0]
+        let p2 = patients[1]
+        let p3 = patients[2]
+        let p5 = patients[4]
         #expect(p1.subjectID == "P1" && p1.site == 1 && p1.gender == "male" && p1.race == .white)
         #expect(p1.ageDecades == 6 && p1.heightCm == 180.3 && p1.weightKg == 80.5)
         #expect(p1.vkorc1 == .ag && p1.cyp2c9 == .star11 && p1.weeklyDoseMg == 49 && p1.reachedStableDose == true)
@@ -91,8 +95,9 @@ struct IWPCLoaderTests {
         rows = IWPCLoaderTests.rows
         rows[1] = "P2,x,2,female"
         fails(IWPCLoaderTests.csv(rows), ["line 3", "4 fields"])
-        fails(IWPCLoaderTests.csv(header: IWPCLoaderTests.header.replacingOccurrences(of: ",VKORC1 -1639 consensus", with: "")),
-              ["VKORC1 -1639 consensus"])
+        fails(
+            IWPCLoaderTests.csv(header: IWPCLoaderTests.header.replacingOccurrences(of: ",VKORC1 -1639 consensus", with: "")),
+            ["VKORC1 -1639 consensus"])
         rows = IWPCLoaderTests.rows
         rows[0] = rows[0].replacingOccurrences(of: ",A/G", with: ",A/T")
         fails(IWPCLoaderTests.csv(rows), ["line 2", "A/T"])

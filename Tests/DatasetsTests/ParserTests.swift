@@ -7,10 +7,12 @@ struct SHA256Tests {
     @Test func knownVectors() {
         #expect(SHA256Digest.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256Digest.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256Digest.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256Digest.hex([UInt8](repeating: 0x61, count: 1000))
-            == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(
+            SHA256Digest.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            SHA256Digest.hex([UInt8](repeating: 0x61, count: 1000))
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 }
 
@@ -26,18 +28,19 @@ struct PGMTests {
         #expect(abs(wide.values[0] - Float(0x8000) / 65535) < 1e-6)
     }
 
-    @Test(arguments: [
-        (Array("P6\n2 1\n255\n".utf8) + [1, 2, 3, 4, 5, 6], "magic number"),
-        (Array("P5\n2 2\n255\n".utf8) + [1, 2, 3], "truncated image"),
-        (Array("P5\n2 1\n255\n".utf8) + [1, 2, 3], "unexpected bytes"),
-        (Array("P5\n2 1\n0\n".utf8) + [0, 0], "maxval"),
-        (Array("P5\n0 1\n255\n".utf8), "positive"),
-        (Array("P5\n2".utf8), "truncated"),
-        (Array("P5\nab 1\n255\n".utf8), "not a number"),
-        (Array("P2\n2 1\n9\n3 10\n".utf8), "above maxval"),
-        (Array("P2\n2 2\n9\n1 2 3\n".utf8), "truncated image"),
-        (Array("P5\n1 1\n16\n".utf8) + [17], "above maxval"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            (Array("P6\n2 1\n255\n".utf8) + [1, 2, 3, 4, 5, 6], "magic number"),
+            (Array("P5\n2 2\n255\n".utf8) + [1, 2, 3], "truncated image"),
+            (Array("P5\n2 1\n255\n".utf8) + [1, 2, 3], "unexpected bytes"),
+            (Array("P5\n2 1\n0\n".utf8) + [0, 0], "maxval"),
+            (Array("P5\n0 1\n255\n".utf8), "positive"),
+            (Array("P5\n2".utf8), "truncated"),
+            (Array("P5\nab 1\n255\n".utf8), "not a number"),
+            (Array("P2\n2 1\n9\n3 10\n".utf8), "above maxval"),
+            (Array("P2\n2 2\n9\n1 2 3\n".utf8), "truncated image"),
+            (Array("P5\n1 1\n16\n".utf8) + [17], "above maxval"),
+        ] as [([UInt8], String)])
     func brokenFilesNameTheFileAndTheProblem(bytes: [UInt8], expected: String) {
         #expect { try PGM.parse(bytes, file: "faces/s9/3.pgm") } throws: { error in
             "\(error)".contains("faces/s9/3.pgm") && "\(error)".contains(expected)
@@ -52,7 +55,9 @@ struct CSVReaderTests {
     }
 
     @Test func malformedQuotingIsAnError() {
-        #expect { try CSVReader.parse("a,\"open\n", file: "bad.csv") } throws: { "\($0)".contains("bad.csv") && "\($0)".contains("never closed") }
+        #expect { try CSVReader.parse("a,\"open\n", file: "bad.csv") } throws: {
+            "\($0)".contains("bad.csv") && "\($0)".contains("never closed")
+        }
         #expect(throws: DatasetError.self) { try CSVReader.parse("a\"b\n", file: "bad.csv") }
         #expect(throws: DatasetError.self) { try CSVReader.parse("\"a\"b\n", file: "bad.csv") }
     }

@@ -8,8 +8,10 @@ import Testing
     static let pgm: [UInt8] = Array("P5\n3 2\n255\n".utf8) + [0, 128, 255, 10, 20, 30]
     static let entry = CatalogEntry(
         name: "tiny",
-        files: [CatalogFile(path: "notes.txt", sha256: "5391d3379838b9b1a57549c4126e82bb1ab5b2a757c4e4ccbb0d63b69eca6706"),
-                CatalogFile(path: "img/a.pgm", sha256: "c9f9b5dad17d635b4a769751ec8f40fb901b35c23bee2dd16ec46779668df3a5")],
+        files: [
+            CatalogFile(path: "notes.txt", sha256: "5391d3379838b9b1a57549c4126e82bb1ab5b2a757c4e4ccbb0d63b69eca6706"),
+            CatalogFile(path: "img/a.pgm", sha256: "c9f9b5dad17d635b4a769751ec8f40fb901b35c23bee2dd16ec46779668df3a5"),
+        ],
         sourceURL: "https://example.invalid/tiny", archiveURL: nil, licence: "test", citation: "test")
 
     func temp() -> String {
@@ -48,7 +50,8 @@ import Testing
         let store = DatasetStore(override: root + "/none", localRoot: root + "/data", allowDownload: false, environment: [:])
         #expect { try store.locate(StoreTests.entry) } throws: { error in
             let m = "\(error)"
-            return m.contains("'tiny' was not found") && m.contains(root + "/none/tiny") && m.contains(root + "/data/tiny") && m.contains("--data")
+            return m.contains("'tiny' was not found") && m.contains(root + "/none/tiny") && m.contains(root + "/data/tiny")
+                && m.contains("--data")
         }
     }
 
@@ -116,8 +119,9 @@ import Testing
         let root = temp()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let e = StoreTests.entry
-        let withArchive = CatalogEntry(name: e.name, files: e.files, sourceURL: e.sourceURL,
-                                       archiveURL: server.baseURL + "/pub/tiny_dataset.zip", licence: e.licence, citation: e.citation)
+        let withArchive = CatalogEntry(
+            name: e.name, files: e.files, sourceURL: e.sourceURL,
+            archiveURL: server.baseURL + "/pub/tiny_dataset.zip", licence: e.licence, citation: e.citation)
         let store = DatasetStore(override: nil, localRoot: root + "/data", environment: [:])
         #expect(try store.locate(withArchive) == root + "/data/tiny")
         #expect(FileManager.default.contents(atPath: root + "/data/tiny/notes.txt") == Data(StoreTests.notes))

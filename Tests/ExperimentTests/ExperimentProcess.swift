@@ -59,8 +59,9 @@ struct ExperimentProcess {
         let empty = ExperimentProcess.temp()
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        return try run(["--quick", "--out", out, "--data", empty + "/nothing-here"],
-                       environment: ["PATH": "/usr/bin:/bin", "INVERSIONLAB_OFFLINE": "1"], directory: empty)
+        return try run(
+            ["--quick", "--out", out, "--data", empty + "/nothing-here"],
+            environment: ["PATH": "/usr/bin:/bin", "INVERSIONLAB_OFFLINE": "1"], directory: empty)
     }
 
     /// Files left half-written (`*.partial`) under `dir`.

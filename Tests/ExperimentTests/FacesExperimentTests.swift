@@ -18,8 +18,10 @@ import Testing
         let header = lines[0].split(separator: ",").map(String.init)
         let drop = Set(header.indices.filter { header[$0].contains("seconds") })
         guard !drop.isEmpty else { return text }
-        lines = lines.map { line in line.split(separator: ",", omittingEmptySubsequences: false).enumerated()
-            .filter { !drop.contains($0.offset) }.map { String($0.element) }.joined(separator: ",") }
+        lines = lines.map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).enumerated()
+                .filter { !drop.contains($0.offset) }.map { String($0.element) }.joined(separator: ",")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -49,8 +51,10 @@ import Testing
         #expect(try withoutTimings("\(a)/inversions.csv") != withoutTimings("\(c)/inversions.csv"))
 
         let summary = try String(contentsOfFile: "\(a)/summary.csv", encoding: .utf8)
-        #expect(summary.hasPrefix("model,access,rounding,test_accuracy,nn_identification,lineup_accuracy,eval_top1,mean_ssim,"
-            + "mean_iterations,seconds_per_face,queries_per_face\n"))
+        #expect(
+            summary.hasPrefix(
+                "model,access,rounding,test_accuracy,nn_identification,lineup_accuracy,eval_top1,mean_ssim,"
+                    + "mean_iterations,seconds_per_face,queries_per_face\n"))
         let inversions = try String(contentsOfFile: "\(a)/inversions.csv", encoding: .utf8)
         #expect(inversions.split(separator: "\n").count == 81)
         for model in ["softmax", "mlp"] {

@@ -8,12 +8,16 @@ import Testing
     static var data: String? { ExperimentProcess.data(holding: "iwpc_warfarin") }
     static var ready: Bool { experiment.executable != nil && data != nil }
 
-    static let csvs = ["config.csv", "cleaning.csv", "coefficients.csv", "dosing.csv", "attacks.csv", "splits.csv", "privacy.csv",
-                       "privacy_trials.csv"]
+    static let csvs = [
+        "config.csv", "cleaning.csv", "coefficients.csv", "dosing.csv", "attacks.csv", "splits.csv", "privacy.csv",
+        "privacy_trials.csv",
+    ]
 
     /// Rows of a CSV file written by the run (no quoted commas in the columns read here).
     func table(_ path: String) throws -> [[String]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     @Test(.enabled(if: ready, "needs the built executable and the IWPC table"))
@@ -29,11 +33,14 @@ import Testing
         }
         #expect(try e.run(["--quick", "--seed", "7", "--out", b, "--data", data]).status == 0)
         for name in WarfarinExperimentTests.csvs {
-            let fa = FileManager.default.contents(atPath: "\(a)/\(name)"), fb = FileManager.default.contents(atPath: "\(b)/\(name)")
+            let fa = FileManager.default.contents(atPath: "\(a)/\(name)")
+            let fb = FileManager.default.contents(atPath: "\(b)/\(name)")
             #expect(fa != nil && fa == fb, "\(name) differs between two runs with seed 7")
         }
         #expect(try e.run(["--quick", "--seed", "8", "--out", c, "--data", data]).status == 0)
-        #expect(FileManager.default.contents(atPath: "\(a)/privacy_trials.csv") != FileManager.default.contents(atPath: "\(c)/privacy_trials.csv"))
+        #expect(
+            FileManager.default.contents(atPath: "\(a)/privacy_trials.csv")
+                != FileManager.default.contents(atPath: "\(c)/privacy_trials.csv"))
         #expect(FileManager.default.contents(atPath: "\(a)/attacks.csv") != FileManager.default.contents(atPath: "\(c)/attacks.csv"))
 
         // attacks.csv: every target x cohort x method, and the paper's pattern on real data.
@@ -61,7 +68,8 @@ import Testing
         let privacy = try table("\(a)/privacy.csv")
         #expect(privacy[0].prefix(4) == ["epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd"])
         #expect(privacy.dropFirst().map { $0[0] } == ["non_private", "0.25", "1", "5", "20", "100"])
-        let open = privacy[1], tight = privacy[2]
+        let open = privacy[1]
+        let tight = privacy[2]
         #expect((Double(tight[2]) ?? 1) < (Double(open[2]) ?? 0) - 0.05)
         #expect((Double(tight[8]) ?? 1) < (Double(open[8]) ?? 0))  // within 20 %
         #expect(try table("\(a)/privacy_trials.csv").count == 1 + 1 + 5 * 5)

@@ -33,10 +33,15 @@ import Testing
         let h: Float = 1e-3
         var worst: Double = 0
         for li in [0, 2] {
-            guard case .dense(let d) = net.layers[li], let g = grads[li] else { Issue.record("no dense layer"); return }
+            guard case .dense(let d) = net.layers[li], let g = grads[li] else {
+                Issue.record("no dense layer")
+                return
+            }
             for i in stride(from: 0, to: d.weight.data.count, by: 3) {
-                var plus = net, minus = net
-                var dp = d, dm = d
+                var plus = net
+                var minus = net
+                var dp = d
+                var dm = d
                 dp.weight.data[i] += h
                 dm.weight.data[i] -= h
                 plus.layers[li] = .dense(dp)
@@ -45,8 +50,10 @@ import Testing
                 worst = max(worst, abs(numeric - Double(g.weight.data[i])))
             }
             for i in d.bias.indices {
-                var plus = net, minus = net
-                var dp = d, dm = d
+                var plus = net
+                var minus = net
+                var dp = d
+                var dm = d
                 dp.bias[i] += h
                 dm.bias[i] -= h
                 plus.layers[li] = .dense(dp)
@@ -67,7 +74,8 @@ import Testing
         let h: Float = 1e-3
         var worst: Double = 0
         for i in x.data.indices {
-            var xp = x, xm = x
+            var xp = x
+            var xm = x
             xp.data[i] += h
             xm.data[i] -= h
             let numeric = (loss(net, xp, labels) - loss(net, xm, labels)) / Double(2 * h)

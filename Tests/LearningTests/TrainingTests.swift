@@ -23,9 +23,12 @@ import Testing
         let net = Network.mlp(inputs: 8, hidden: 10, classes: 3, using: &rng)
         let before = net.accuracy(x, labels: labels)
         var losses: [Float] = []
-        let fitted = try Trainer(TrainingSettings(epochs: 30, batchSize: 16, learningRate: optimizer == .adam ? 0.01 : 0.1,
-                                                  l2: 1e-4, optimizer: optimizer))
-            .fit(net, x: x, labels: labels, using: &rng) { _, loss in losses.append(loss) }
+        let fitted = try Trainer(
+            TrainingSettings(
+                epochs: 30, batchSize: 16, learningRate: optimizer == .adam ? 0.01 : 0.1,
+                l2: 1e-4, optimizer: optimizer)
+        )
+        .fit(net, x: x, labels: labels, using: &rng) { _, loss in losses.append(loss) }
         #expect(losses.count == 30)
         #expect(losses.last! < losses.first! / 3)
         #expect(fitted.accuracy(x, labels: labels) > 0.95)

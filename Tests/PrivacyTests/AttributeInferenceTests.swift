@@ -13,7 +13,9 @@ struct SyntheticCohort {
 
     init(n: Int, effect: Float, noise: Float, prior: [Double], seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
-        var a: [Float] = [], g: [Int] = [], y: [Float] = []
+        var a: [Float] = []
+        var g: [Int] = []
+        var y: [Float] = []
         for _ in 0..<n {
             let u = Double(rng.nextUniform())
             let v = u < prior[0] ? 0 : u < prior[0] + prior[1] ? 1 : 2
@@ -80,7 +82,9 @@ struct RegressionInversionTests {
             "\($0)".contains("sigma")
         }
         #expect(throws: AttackError.self) { try RegressionInversion(prior: [1], sigma: 1).run(oracle, candidates: x, observed: [1]) }
-        #expect(throws: AttackError.self) { try RegressionInversion(prior: [0.5, 0.5], sigma: 1).run(oracle, candidates: x, observed: [1, 2]) }
+        #expect(throws: AttackError.self) {
+            try RegressionInversion(prior: [0.5, 0.5], sigma: 1).run(oracle, candidates: x, observed: [1, 2])
+        }
         #expect(throws: OracleError.self) { try oracle.whiteBoxModel() }
     }
 

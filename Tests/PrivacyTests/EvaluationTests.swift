@@ -45,7 +45,8 @@ struct EvaluationTests {
 
     @Test func ssimIsOneForTheSameStructureAndLowForUnrelatedImages() {
         var rng = SeededGenerator(seed: 3)
-        let w = 24, h = 20
+        let w = 24
+        let h = 20
         let a = (0..<(w * h)).map { i in Float((i % w) / 4 % 2) + 0.1 * rng.nextUniform() }
         #expect(abs(SSIM.score(a, a, width: w, height: h) - 1) < 1e-4)
         #expect(abs(SSIM.score(a, a.map { 0.3 + 0.1 * $0 }, width: w, height: h) - 1) < 1e-3)  // brightness and contrast do not count

@@ -42,7 +42,8 @@ struct FunctionalMechanismTests {
         var largest = 0.0
         for trial in 0..<500 {
             // Replace one tuple by another anywhere in the domain, often at its corners.
-            var x2 = x, y2 = y
+            var x2 = x
+            var y2 = y
             let r = rng.nextInt(below: x.rows)
             for c in 1..<d {
                 let u = rng.nextUniform() * 2 - 1
@@ -53,7 +54,10 @@ struct FunctionalMechanismTests {
         }
         #expect(largest <= delta)
         // The bound is not vacuous: corner tuples with opposite targets come within a factor of 2 of it.
-        var xa = x, xb = x, ya = y, yb = y
+        var xa = x
+        var xb = x
+        var ya = y
+        var yb = y
         for c in 1..<d {
             xa[0, c] = 1
             xb[0, c] = c % 2 == 0 ? 1 : -1
@@ -126,7 +130,8 @@ struct FunctionalMechanismTests {
             for trial in 0..<10 {
                 var r = SeededGenerator(seed: 100 + UInt64(trial))
                 let m = try FunctionalMechanism(epsilon: epsilon).fit(x: x, y: y, bounds: bounds, targetBounds: 0...10, using: &r).model
-                total += zip(m.weights, ols.weights).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) } + Double(abs(m.intercept - ols.intercept))
+                total +=
+                    zip(m.weights, ols.weights).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) } + Double(abs(m.intercept - ols.intercept))
             }
             return total / 10
         }
@@ -142,12 +147,14 @@ struct FunctionalMechanismTests {
         #expect(throws: DefenseError.self) {
             try FunctionalMechanism(epsilon: 0).fit(x: x, y: [1, 2], bounds: [0...3], targetBounds: 0...3, using: &rng)
         }
-        #expect { try FunctionalMechanism(epsilon: 1).fit(x: x, y: [1, .nan], bounds: [0...3], targetBounds: 0...3, using: &rng) }
-            throws: { "\($0)".contains("NaN") }
+        #expect {
+            try FunctionalMechanism(epsilon: 1).fit(x: x, y: [1, .nan], bounds: [0...3], targetBounds: 0...3, using: &rng)
+        } throws: { "\($0)".contains("NaN") }
         #expect(throws: DefenseError.self) {
             try FunctionalMechanism(epsilon: 1).fit(x: x, y: [1, 2], bounds: [3...3], targetBounds: 0...3, using: &rng)
         }
-        let scaled = try? FunctionalMechanism.scaled(x: Matrix(rowVectors: [[-5], [1.5], [99]]), y: [0, 3, 9], bounds: [0...3], targetBounds: 0...3)
+        let scaled = try? FunctionalMechanism.scaled(
+            x: Matrix(rowVectors: [[-5], [1.5], [99]]), y: [0, 3, 9], bounds: [0...3], targetBounds: 0...3)
         #expect(scaled?.x.data == [1, -1, 1, 0, 1, 1])
         #expect(scaled?.y == [-1, 1, 1])
     }

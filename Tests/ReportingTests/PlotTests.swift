@@ -1,6 +1,7 @@
 import Foundation
-@testable import Reporting
 import Testing
+
+@testable import Reporting
 
 struct PlotTests {
     @Test func linearTicksTakeOneTwoFiveSteps() {
@@ -52,14 +53,18 @@ struct PlotTests {
     }
 
     @Test func aPlotDrawsItsSeriesReferencesAndFrameWhereTheAxesSay() throws {
-        let red = Color(200, 10, 10), green = Color(10, 150, 10)
-        let plot = LinePlot(title: "Test", x: Axis("x", scale: .log10), y: Axis("y", range: 0...100),
-                            series: [PlotSeries("rising", points: [(1, 0), (10, 50), (100, 100)], color: red)],
-                            references: [ReferenceLine("half", y: 50, color: green)], legend: .below)
+        let red = Color(200, 10, 10)
+        let green = Color(10, 150, 10)
+        let plot = LinePlot(
+            title: "Test", x: Axis("x", scale: .log10), y: Axis("y", range: 0...100),
+            series: [PlotSeries("rising", points: [(1, 0), (10, 50), (100, 100)], color: red)],
+            references: [ReferenceLine("half", y: 50, color: green)], legend: .below)
         let img = plot.render(width: 400, height: 300)
         #expect(img.width == 400 && img.height == 300 && img.channels == 3)
         func count(_ c: Color) -> Int {
-            stride(from: 0, to: img.pixels.count, by: 3).filter { img.pixels[$0] == c.r && img.pixels[$0 + 1] == c.g && img.pixels[$0 + 2] == c.b }.count
+            stride(from: 0, to: img.pixels.count, by: 3).filter {
+                img.pixels[$0] == c.r && img.pixels[$0 + 1] == c.g && img.pixels[$0 + 2] == c.b
+            }.count
         }
         #expect(count(red) > 200)  // the line, its markers and the legend sample
         #expect(count(green) > 100)
@@ -94,9 +99,10 @@ struct PlotTests {
     @Test func aLogLogCurveFromZeroStaysInsideItsFrame() {
         // A ROC-like curve on log axes starts at x = 0, which has no position: nothing may be drawn left of the frame.
         let red = Color(200, 10, 10)
-        let plot = LinePlot(title: "ROC", x: Axis("FPR", scale: .log10, range: 0.001...1), y: Axis("TPR", scale: .log10, range: 0.001...1),
-                            series: [PlotSeries("curve", points: [(0, 0.002), (0.01, 0.05), (1, 1)], color: red, markers: false)],
-                            legend: .below)
+        let plot = LinePlot(
+            title: "ROC", x: Axis("FPR", scale: .log10, range: 0.001...1), y: Axis("TPR", scale: .log10, range: 0.001...1),
+            series: [PlotSeries("curve", points: [(0, 0.002), (0.01, 0.05), (1, 1)], color: red, markers: false)],
+            legend: .below)
         let img = plot.render(width: 400, height: 300)
         var columns = Set<Int>()
         for i in stride(from: 0, to: img.pixels.count, by: 3) where img.pixels[i] == red.r && img.pixels[i + 1] == red.g {

@@ -157,8 +157,10 @@ public struct FunctionalMechanism: Sendable {
 
     /// Fits `y ~ x` privately. `bounds` give each column's public range and `targetBounds` the
     /// target's; values outside are clipped before scaling to [-1, 1].
-    public func fit(x: Matrix, y: [Float], bounds: [ClosedRange<Float>], targetBounds: ClosedRange<Float>,
-                    using rng: inout SeededGenerator) throws -> PrivateRegression {
+    public func fit(
+        x: Matrix, y: [Float], bounds: [ClosedRange<Float>], targetBounds: ClosedRange<Float>,
+        using rng: inout SeededGenerator
+    ) throws -> PrivateRegression {
         try validate()
         let scaled = try FunctionalMechanism.scaled(x: x, y: y, bounds: bounds, targetBounds: targetBounds)
         let noisy = perturb(QuadraticObjective(x: scaled.x, y: scaled.y), using: &rng)
@@ -168,10 +170,13 @@ public struct FunctionalMechanism: Sendable {
     }
 
     /// Rows `[1, scaled x]` and scaled targets, every value in [-1, 1].
-    public static func scaled(x: Matrix, y: [Float], bounds: [ClosedRange<Float>],
-                              targetBounds: ClosedRange<Float>) throws -> (x: Matrix, y: [Float]) {
+    public static func scaled(
+        x: Matrix, y: [Float], bounds: [ClosedRange<Float>],
+        targetBounds: ClosedRange<Float>
+    ) throws -> (x: Matrix, y: [Float]) {
         guard bounds.count == x.cols, x.rows == y.count else {
-            throw DefenseError(description: "functional mechanism: \(x.cols) columns with \(bounds.count) bounds, \(x.rows) rows with \(y.count) targets")
+            throw DefenseError(
+                description: "functional mechanism: \(x.cols) columns with \(bounds.count) bounds, \(x.rows) rows with \(y.count) targets")
         }
         guard x.isFinite, y.allSatisfy({ $0.isFinite }) else {
             throw DefenseError(description: "functional mechanism: the data hold NaN or infinity; drop or impute missing values first")

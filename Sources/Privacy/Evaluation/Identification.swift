@@ -60,8 +60,10 @@ public struct Identification: Sendable {
     /// The automatic line-up of the paper's user study: `trials` line-ups of one gallery image of
     /// `subject` and `size - 1` images of distinct other subjects, all drawn at random; the closest
     /// image is picked. Returns the share of line-ups where it is the subject's (chance: 1/size).
-    public func lineupAccuracy(distances row: ArraySlice<Float>, subject: Int, trials: Int, size: Int = 5,
-                               using rng: inout SeededGenerator) -> Double {
+    public func lineupAccuracy(
+        distances row: ArraySlice<Float>, subject: Int, trials: Int, size: Int = 5,
+        using rng: inout SeededGenerator
+    ) -> Double {
         let base = row.startIndex
         let others = (0..<subjectCount).filter { $0 != subject && !bySubject[$0].isEmpty }
         guard !bySubject[subject].isEmpty, others.count >= size - 1, trials > 0 else { return .nan }
@@ -79,8 +81,10 @@ public struct Identification: Sendable {
     }
 
     /// The line-up accuracy of one image (see `lineupAccuracy(distances:...)`).
-    public func lineupAccuracy(_ image: [Float], subject: Int, trials: Int, size: Int = 5,
-                               using rng: inout SeededGenerator) -> Double {
+    public func lineupAccuracy(
+        _ image: [Float], subject: Int, trials: Int, size: Int = 5,
+        using rng: inout SeededGenerator
+    ) -> Double {
         let d = distances(Matrix(rows: 1, cols: image.count, data: image))
         return lineupAccuracy(distances: d.data[...], subject: subject, trials: trials, size: size, using: &rng)
     }

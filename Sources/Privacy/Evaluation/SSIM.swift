@@ -1,9 +1,9 @@
 import MLCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Structural similarity (Wang, Bovik, Sheikh, Simoncelli, IEEE TIP 2004) with an 11x11 Gaussian

@@ -34,7 +34,9 @@ public struct RegressionInversion: Sendable {
 
     /// Checks the settings.
     public func validate() throws {
-        guard prior.count >= 2 else { throw AttackError(description: "model inversion needs at least two candidate values (got \(prior.count))") }
+        guard prior.count >= 2 else {
+            throw AttackError(description: "model inversion needs at least two candidate values (got \(prior.count))")
+        }
         guard prior.allSatisfy({ $0 >= 0 && $0.isFinite }), prior.reduce(0, +) > 0 else {
             throw AttackError(description: "model inversion: the prior must be non-negative with a positive sum (got \(prior))")
         }

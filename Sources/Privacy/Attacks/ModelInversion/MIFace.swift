@@ -93,8 +93,10 @@ public struct MIFace: Sendable {
     }
 
     /// Inverts every label in `labels` as one batch; `progress(done, total)` reports finished labels.
-    public func run(labels: [Int], oracle: Oracle, x0: [Float]? = nil,
-                    progress: (Int, Int) -> Void = { _, _ in }) throws -> [Inversion] {
+    public func run(
+        labels: [Int], oracle: Oracle, x0: [Float]? = nil,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> [Inversion] {
         try validate()
         let model = try oracle.whiteBoxModel()
         let d = model.inputSize
@@ -103,7 +105,8 @@ public struct MIFace: Sendable {
         if let bad = labels.first(where: { $0 < 0 || $0 >= model.classCount }) {
             throw OracleError(description: "MI-Face: label \(bad) outside 0..<\(model.classCount)")
         }
-        let stepper: any DescentState = (process == nil && usesFactoredDescent)
+        let stepper: any DescentState =
+            (process == nil && usesFactoredDescent)
             ? FactoredDescent(model: model, x0: start, count: labels.count)
             : PixelDescent(model: model, x0: start, count: labels.count, process: process)
         // The factored descent runs many small products and splits its one large product across the
@@ -115,8 +118,10 @@ public struct MIFace: Sendable {
         return try descend(labels: labels, state: stepper, oracle: oracle, progress: progress)
     }
 
-    private func descend(labels: [Int], state: any DescentState, oracle: Oracle,
-                         progress: (Int, Int) -> Void) throws -> [Inversion] {
+    private func descend(
+        labels: [Int], state: any DescentState, oracle: Oracle,
+        progress: (Int, Int) -> Void
+    ) throws -> [Inversion] {
         let n = labels.count
         var history = [[Float]](repeating: [], count: n)
         var bestCost = [Float](repeating: .infinity, count: n)
@@ -177,8 +182,9 @@ public struct MIFace: Sendable {
         }
         let images = state.bestImages()
         return (0..<n).map { k in
-            Inversion(label: labels[k], image: images.row(k), confidence: bestConfidence[k], cost: bestCost[k],
-                      iterations: iterations[k], stopReason: reasons[k] ?? .maxIterations, queries: queries[k])
+            Inversion(
+                label: labels[k], image: images.row(k), confidence: bestConfidence[k], cost: bestCost[k],
+                iterations: iterations[k], stopReason: reasons[k] ?? .maxIterations, queries: queries[k])
         }
     }
 
