@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "Fredrikson2015Faces", targets: ["Fredrikson2015Faces"]),
         .executable(name: "Fredrikson2014Warfarin", targets: ["Fredrikson2014Warfarin"]),
         .executable(name: "Benchmarks", targets: ["Benchmarks"]),
+        // The libraries as one dynamic library, for notebook scripts (Scripts/notebook.sh).
+        .library(name: "InversionLab", type: .dynamic, targets: ["MLCore", "Learning", "Datasets", "Privacy", "Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -31,27 +33,34 @@ let package = Package(
         // Libraries (arrows: experiments -> Privacy -> Learning -> MLCore; Datasets, Reporting -> MLCore).
         .target(name: "MLCore", dependencies: ["CBLAS", "CLAPACK"]),
         .target(name: "Learning", dependencies: ["MLCore"]),
-        .target(name: "Datasets", dependencies: ["MLCore", "CZlib"]),
+        .target(name: "Datasets", dependencies: ["MLCore", "CZlib"], resources: [.copy("Checksums")]),
         .target(name: "Privacy", dependencies: ["Learning", "MLCore"]),
         .target(name: "Reporting", dependencies: ["MLCore", "CPNG"]),
+        // What every experiment shares: common options, run header, all-or-nothing output, config, timings, claims.
+        .target(
+            name: "ExperimentKit",
+            dependencies: [
+                "MLCore", "Learning", "Datasets", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // Experiments and tools.
         .executableTarget(
             name: "Fredrikson2015Faces",
             dependencies: [
-                "MLCore", "Learning", "Datasets", "Privacy", "Reporting",
+                "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "Fredrikson2014Warfarin",
             dependencies: [
-                "MLCore", "Learning", "Datasets", "Privacy", "Reporting",
+                "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "MLCore", "Learning", "Datasets", "Privacy", "Reporting",
+                "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -61,6 +70,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MLCore"]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Learning", "MLCore"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Datasets", "MLCore"]),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "Reporting", "MLCore"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Reporting"]),
     ],
     swiftLanguageModes: [.v5]

@@ -6,6 +6,7 @@
 
 import ArgumentParser
 import Datasets
+import ExperimentKit
 import Foundation
 import Learning
 import MLCore
@@ -45,7 +46,7 @@ struct Benchmarks: ParsableCommand {
         Console.table(["shape (m x k x n)", "how", "GFLOP/s", "per call", "calls"], rows)
 
         Console.section(2, "Training on the AT&T faces (280 images)")
-        let faces = try ATTFaces.load(from: DatasetStore(override: data))
+        let faces = try ATTFaces.load(from: DatasetStore(override: data, localRoot: PackageRoot.path("data")))
         let (train, _) = faces.splitPerClass(trainPerClass: 7, using: &rng)
         var models: [(String, Network)] = []
         rows = []
@@ -99,10 +100,13 @@ struct Benchmarks: ParsableCommand {
             ])
         }
         Console.table(["model", "descent", "iterations", "seconds (40 faces)", "seconds per face", "GFLOP/s"], rows)
-        Console.line("Paper (their machine and code): 1.4 s per face for softmax, 1298.7 s per face for the MLP.")
+        let paper = Published.Fredrikson2015.whiteBoxSecondsPerFace
+        Console.line(
+            "Paper (their machine and code): \(paper["softmax"] ?? .nan) s per face for softmax, \(paper["mlp"] ?? .nan) s per face for the MLP."
+        )
 
         Console.section(4, "Warfarin: the IWPC cohort (least squares, functional mechanism, genotype inversion)")
-        let cohort = try IWPCWarfarin.load(from: DatasetStore(override: data))
+        let cohort = try IWPCWarfarin.load(from: DatasetStore(override: data, localRoot: PackageRoot.path("data")))
         let x = IWPCDosing.design(cohort.patients)
         let y = IWPCDosing.target(cohort.patients)
         let n = Double(x.rows)

@@ -2,9 +2,7 @@ extension Catalog {
     /// The IWPC warfarin cohort (5,700 patients, 67 columns) as a CSV export of PharmGKB's sheet.
     public static let iwpcWarfarin = CatalogEntry(
         name: "iwpc_warfarin",
-        files: [
-            CatalogFile(path: IWPCWarfarin.fileName, sha256: "be47d5e32c0c8da533f33b59b08dc6620762680953819e0306b9e61f24d638fd")
-        ],
+        checksums: .resource(file: "iwpc_warfarin.sha256", sha256: "868b701959f06c439b48651d1b324c8397da9a745bcdd647ebe4d51f6493098d"),
         sourceURL: "https://www.pharmgkb.org/downloads (\"IWPC Data\"; this CSV export of its sheet is "
             + "iwpc_data_7_3_09_revised.csv in github.com/lz2379/Kernel_Assisted_Learning, commit 134cf4a)",
         archiveURL: nil,

@@ -2,8 +2,8 @@
 public enum DatasetError: Error, CustomStringConvertible, Sendable {
     /// The dataset is in none of the places searched.
     case missing(dataset: String, searched: [String], hint: String)
-    /// A file's bytes do not match the catalog.
-    case checksumMismatch(file: String, expected: String, actual: String)
+    /// A file's bytes do not match the catalog; `advice` says how to get a good copy of this dataset.
+    case checksumMismatch(file: String, expected: String, actual: String, advice: String)
     /// A file could not be read at all.
     case unreadable(file: String, reason: String)
     /// A file's contents break its format.
@@ -16,9 +16,8 @@ public enum DatasetError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .missing(let dataset, let searched, let hint):
             return "dataset '\(dataset)' was not found. Searched: \(searched.joined(separator: "; ")). \(hint)"
-        case .checksumMismatch(let file, let expected, let actual):
-            return "\(file): SHA-256 mismatch (expected \(expected), got \(actual)). The file is corrupt or a different version; "
-                + "delete it and copy it again from the dataset's source (or remove the folder to let the store download it)."
+        case .checksumMismatch(let file, let expected, let actual, let advice):
+            return "\(file): SHA-256 mismatch (expected \(expected), got \(actual)). The file is corrupt or a different version. \(advice)"
         case .unreadable(let file, let reason):
             return "\(file): cannot be read (\(reason)). Check that it exists and is readable."
         case .malformed(let file, let reason):

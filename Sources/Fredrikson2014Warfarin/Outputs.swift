@@ -2,6 +2,7 @@
 // privacy figure, and report.md with the paper's claims beside our numbers.
 
 import Datasets
+import ExperimentKit
 import Foundation
 import Learning
 import MLCore
@@ -9,97 +10,74 @@ import Privacy
 import Reporting
 
 enum Outputs {
-    static func write(
-        to dir: RunDirectory, options o: Fredrikson2014Warfarin, trials: Int, idealEpochs: Int, splits: Int, cohort: IWPCCohort,
-        training: [WarfarinPatient], heldOut: [WarfarinPatient], model: LinearRegression, sigma: Float,
-        utility: [(String, String, DosingMetrics)], results: [AttackResult], repeats: [SplitRepeat], privacy: PrivacySweep,
-        seconds: Double
-    ) throws {
-        var config = CSVTable(header: ["key", "value"])
-        let entries: [(String, String)] = [
-            ("experiment", "Fredrikson2014Warfarin"), ("seed", String(o.seed)), ("quick", String(o.quick)),
-            ("held_out", String(o.heldOut)), ("epsilons", o.epsilons.sorted().map { String(format: "%g", $0) }.joined(separator: " ")),
-            ("trials", String(trials)), ("splits", String(splits)), ("ideal_epochs", String(idealEpochs)),
-            ("ideal_learner", "softmax regression, Adam \(IdealClassifier().learningRate), L2 \(IdealClassifier().l2)"),
-            ("target", "sqrt(weekly dose mg)"), ("attacker_prior", "genotype marginals of the training cohort"),
-            ("attacker_sigma", "residual standard deviation of the served model on the training cohort"),
-            ("dataset", Catalog.iwpcWarfarin.name), ("dataset_file", IWPCWarfarin.fileName),
-            ("dataset_sha256", Catalog.iwpcWarfarin.files[0].sha256),
-            ("rows_read", String(cohort.rowsRead)), ("patients", String(cohort.patients.count)),
-            ("training_patients", String(training.count)), ("held_out_patients", String(heldOut.count)),
-        ]
-        for (k, v) in entries { config.append([.text(k), .text(v)]) }
-        try dir.write(config, to: "config.csv")
-
+    static func write(_ r: Results, to run: ExperimentRun) throws {
         var cleaning = CSVTable(header: ["action", "rule", "rows", "remaining"])
-        for s in cohort.steps { cleaning.append([.text(s.action.rawValue), .text(s.reason), .int(s.rows), .int(s.remaining)]) }
-        try dir.write(cleaning, to: "cleaning.csv")
+        for s in r.cohort.steps { cleaning.append([.text(s.action.rawValue), .text(s.reason), .int(s.rows), .int(s.remaining)]) }
+        try run.write(cleaning, to: "cleaning.csv")
 
         var coefficients = CSVTable(header: ["coefficient", "fitted", "published_iwpc"])
-        for c in coefficientRows(model) {
+        for c in coefficientRows(r.model) {
             coefficients.append([.text(c.name), .number(Double(c.fitted), decimals: 4), .number(Double(c.published), decimals: 4)])
         }
-        try dir.write(coefficients, to: "coefficients.csv")
+        try run.write(coefficients, to: "coefficients.csv")
 
         var dosing = CSVTable(header: ["model", "patients", "n", "r2_sqrt_dose", "mae_mg_per_week", "within_20_percent"])
-        for (name, cohortName, m) in utility {
-            let n = cohortName == "training" ? training.count : heldOut.count
+        for (name, cohortName, m) in r.utility {
+            let n = cohortName == "training" ? r.training.count : r.heldOut.count
             dosing.append([
                 .text(name), .text(cohortName), .int(n), .number(m.r2, decimals: 4), .number(m.maeMg, decimals: 3),
                 .number(m.within20, decimals: 4),
             ])
         }
-        try dir.write(dosing, to: "dosing.csv")
+        try run.write(dosing, to: "dosing.csv")
 
         var attacks = CSVTable(header: ["target", "cohort", "method", "accuracy", "auc", "n"])
-        for r in results {
+        for a in r.attacks {
             attacks.append([
-                .text(r.target.rawValue), .text(r.cohort), .text(r.method), .number(r.score.accuracy, decimals: 4),
-                .number(r.score.auc, decimals: 4), .int(r.score.count),
+                .text(a.target.rawValue), .text(a.cohort), .text(a.method), .number(a.score.accuracy, decimals: 4),
+                .number(a.score.auc, decimals: 4), .int(a.score.count),
             ])
         }
-        try dir.write(attacks, to: "attacks.csv")
+        try run.write(attacks, to: "attacks.csv")
 
         var splitTable = CSVTable(header: ["split", "target", "training_accuracy", "held_out_accuracy"])
-        for r in repeats {
-            splitTable.append([.int(r.split), .text(r.target.rawValue), .number(r.training, decimals: 4), .number(r.heldOut, decimals: 4)])
+        for rep in r.repeats {
+            splitTable.append([
+                .int(rep.split), .text(rep.target.rawValue), .number(rep.training, decimals: 4), .number(rep.heldOut, decimals: 4),
+            ])
         }
-        try dir.write(splitTable, to: "splits.csv")
+        try run.write(splitTable, to: "splits.csv")
 
         var table = CSVTable(header: [
             "epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd", "cyp2c9_accuracy_mean",
             "cyp2c9_accuracy_sd", "mae_mg_per_week_mean", "mae_mg_per_week_sd", "within_20_percent_mean",
             "within_20_percent_sd", "trimmed_directions_mean",
         ])
-        for r in privacy.rows {
+        for p in r.privacy.rows {
             table.append([
-                epsilonField(r.epsilon), .int(r.trials),
-                .number(r.vkorc1.mean, decimals: 4), .number(r.vkorc1.sd, decimals: 4),
-                .number(r.cyp2c9.mean, decimals: 4), .number(r.cyp2c9.sd, decimals: 4),
-                .number(r.mae.mean, decimals: 3), .number(r.mae.sd, decimals: 3),
-                .number(r.within20.mean, decimals: 4), .number(r.within20.sd, decimals: 4),
-                .number(r.trimmed, decimals: 2),
+                epsilonField(p.epsilon), .int(p.trials),
+                .number(p.vkorc1.mean, decimals: 4), .number(p.vkorc1.sd, decimals: 4),
+                .number(p.cyp2c9.mean, decimals: 4), .number(p.cyp2c9.sd, decimals: 4),
+                .number(p.mae.mean, decimals: 3), .number(p.mae.sd, decimals: 3),
+                .number(p.within20.mean, decimals: 4), .number(p.within20.sd, decimals: 4),
+                .number(p.trimmed, decimals: 2),
             ])
         }
-        try dir.write(table, to: "privacy.csv")
+        try run.write(table, to: "privacy.csv")
 
         var raw = CSVTable(header: [
             "epsilon", "trial", "vkorc1_accuracy", "cyp2c9_accuracy", "mae_mg_per_week", "within_20_percent",
             "trimmed_directions",
         ])
-        for t in privacy.trials {
+        for t in r.privacy.trials {
             raw.append([
                 epsilonField(t.epsilon), .int(t.trial), .number(t.vkorc1, decimals: 4),
                 .number(t.cyp2c9, decimals: 4), .number(t.mae, decimals: 3), .number(t.within20, decimals: 4), .int(t.trimmed),
             ])
         }
-        try dir.write(raw, to: "privacy_trials.csv")
-        try dir.write(privacyFigure(privacy), to: "privacy.png")
-        try dir.write(
-            Report.render(
-                options: o, trials: trials, splits: splits, cohort: cohort, training: training, heldOut: heldOut,
-                model: model, sigma: sigma, utility: utility, results: results, repeats: repeats, privacy: privacy,
-                seconds: seconds), to: "report.md")
+        try run.write(raw, to: "privacy_trials.csv")
+        try run.write(privacyFigure(r.privacy), to: "privacy.png")
+        try run.write(Report.render(r, run: run), to: "report.md")
     }
 
     /// The epsilon column: the budget, or `non_private` for the model fitted without noise.

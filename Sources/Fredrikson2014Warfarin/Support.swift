@@ -7,11 +7,6 @@ import Learning
 import MLCore
 import Privacy
 
-/// A run cannot go on with these settings; the message names the option and a value that works.
-struct RunError: Error, CustomStringConvertible {
-    let description: String
-}
-
 /// How well a model of sqrt(weekly dose) doses a set of patients.
 struct DosingMetrics {
     /// R^2 on the sqrt scale the model is fitted on.
@@ -146,4 +141,29 @@ func meanAndSpread(_ x: [Double]) -> (mean: Double, sd: Double) {
     guard x.count > 1 else { return (m, 0) }
     let v = x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
     return (m, v.squareRoot())
+}
+
+/// Everything a run computed, as the outputs and the report read it.
+struct Results {
+    let trials: Int
+    let splits: Int
+    let cohort: IWPCCohort
+    let training: [WarfarinPatient]
+    let heldOut: [WarfarinPatient]
+    let model: LinearRegression
+    let sigma: Float
+    let utility: [(model: String, patients: String, metrics: DosingMetrics)]
+    let attacks: [AttackResult]
+    let repeats: [SplitRepeat]
+    let privacy: PrivacySweep
+
+    /// The accuracy of `method` on `target` in `cohort`.
+    func accuracy(_ target: GenotypeTarget, _ cohort: String, _ method: String) -> Double {
+        attacks.first { $0.target == target && $0.cohort == cohort && $0.method == method }?.score.accuracy ?? .nan
+    }
+
+    /// How many patients of `cohort` were scored for `target`.
+    func scored(_ target: GenotypeTarget, _ cohort: String) -> Int {
+        attacks.first { $0.target == target && $0.cohort == cohort }?.score.count ?? 0
+    }
 }

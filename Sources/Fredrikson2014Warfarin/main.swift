@@ -12,54 +12,75 @@
 
 import ArgumentParser
 import Datasets
+import ExperimentKit
 import Foundation
 import Learning
 import MLCore
 import Privacy
 import Reporting
 
-struct Fredrikson2014Warfarin: ParsableCommand {
+struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
+    static let name = "Fredrikson2014Warfarin"
+    static let defaultSeed: UInt64 = 2014
     static let configuration = CommandConfiguration(
+        commandName: name,
         abstract:
-            "Genotype inference from the IWPC warfarin dosing model, with and without differential privacy (Fredrikson et al., USENIX Security 2014)."
-    )
+            "Genotype inference from the IWPC warfarin dosing model, with and without differential privacy (Fredrikson et al., USENIX Security 2014).",
+        discussion: "Options left out take the defaults; --quick shrinks those marked '--quick:' unless they are given.")
 
-    @Option(help: "Seed for the split, the ideal classifier and the privacy noise.") var seed: UInt64 = 2014
-    @Flag(help: "Fewer privacy trials and a shorter ideal-classifier fit: seconds, for CI.") var quick = false
-    @Option(help: "Output folder.") var out = "out/Fredrikson2014Warfarin"
-    @Option(help: "Dataset folder or http(s) URL laid out like data/ (default: $INVERSIONLAB_DATA, then data/).") var data: String?
+    @OptionGroup var common: CommonOptions<Fredrikson2014Warfarin>
 
-    @Option(help: "Share of the cohort held out from the dosing model (the IWPC held out 20 %).") var heldOut = 0.2
-    @Option(parsing: .upToNextOption, help: "Privacy budgets of the functional mechanism.") var epsilons: [Double] = [0.25, 1, 5, 20, 100]
-    @Option(help: "Seeded trials per privacy budget.") var trials = 50
-    @Option(help: "Training epochs of the ideal classifier.") var idealEpochs = 150
-    @Option(help: "Redrawn splits for the training-versus-held-out comparison.") var splits = 50
+    @Option(help: "Share of the cohort held out from the dosing model (default \(Published.Fredrikson2014.heldOutShare), as the IWPC).")
+    var heldOut: Double?
+    @Option(parsing: .upToNextOption, help: "Privacy budgets of the functional mechanism.")
+    var epsilons: [Double] = Published.Fredrikson2014.epsilons
+    @Option(help: "Seeded trials per privacy budget (default \(D.trials.full); --quick: \(D.trials.quick)).") var trials: Int?
+    @Option(help: "Training epochs of the ideal classifier (default \(D.idealEpochs.full); --quick: \(D.idealEpochs.quick)).")
+    var idealEpochs: Int?
+    @Option(help: "Redrawn splits for the training-versus-held-out comparison (default \(D.splits.full); --quick: \(D.splits.quick)).")
+    var splits: Int?
+
+    /// The defaults, and what --quick shrinks each to.
+    enum D {
+        static let trials = (full: 50, quick: 5)
+        static let idealEpochs = (full: 150, quick: 30)
+        static let splits = (full: 50, quick: 5)
+    }
 
     func validate() throws {
-        guard heldOut > 0, heldOut < 1 else { throw ValidationError("--held-out must be between 0 and 1 (got \(heldOut))") }
+        if let heldOut, !(heldOut > 0 && heldOut < 1) {
+            throw ValidationError("--held-out must be between 0 and 1 (got \(heldOut))")
+        }
         guard !epsilons.isEmpty, epsilons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw ValidationError("--epsilons must be positive numbers, e.g. --epsilons 0.25 1 5 20 100")
         }
         if let twice = epsilons.first(where: { e in epsilons.filter { $0 == e }.count > 1 }) {
             throw ValidationError("--epsilons lists \(twice) more than once")
         }
-        guard trials >= 1 else { throw ValidationError("--trials must be at least 1 (20 or more give stable means and spreads)") }
-        guard splits >= 1 else { throw ValidationError("--splits must be at least 1") }
-        guard idealEpochs >= 1 else { throw ValidationError("--ideal-epochs must be at least 1") }
+        if let trials, trials < 1 { throw ValidationError("--trials must be at least 1 (20 or more give stable means and spreads)") }
+        if let splits, splits < 1 { throw ValidationError("--splits must be at least 1") }
+        if let idealEpochs, idealEpochs < 1 { throw ValidationError("--ideal-epochs must be at least 1") }
     }
 
     func run() throws {
-        let started = Date()
-        let trials = quick ? min(self.trials, 5) : self.trials
-        let idealEpochs = quick ? min(self.idealEpochs, 30) : self.idealEpochs
-        let splits = quick ? min(self.splits, 5) : self.splits
-        Console.line("Fredrikson2014Warfarin: genotype inference on the IWPC cohort (seed \(seed)\(quick ? ", quick" : ""))")
-        Console.blas(BLASInfo.current())
-        let rng = SeededGenerator(seed: seed)
+        try ExperimentRun.perform(common, title: "genotype inference on the IWPC cohort") { try body($0) }
+    }
+
+    func body(_ run: ExperimentRun) throws {
+        let heldOut = run.setting("held_out", given: heldOut, default: Published.Fredrikson2014.heldOutShare)
+        run.record("epsilons", epsilons.sorted().map { String(format: "%g", $0) }.joined(separator: " "))
+        let trials = run.setting("trials", given: self.trials, default: D.trials.full, quick: D.trials.quick)
+        let splits = run.setting("splits", given: self.splits, default: D.splits.full, quick: D.splits.quick)
+        let idealEpochs = run.setting("ideal_epochs", given: self.idealEpochs, default: D.idealEpochs.full, quick: D.idealEpochs.quick)
+        run.record("ideal_learner", "softmax regression, Adam \(IdealClassifier().learningRate), L2 \(IdealClassifier().l2)")
+        run.record("target", "sqrt(weekly dose mg)")
+        run.record("attacker_prior", "genotype marginals of the training cohort")
+        run.record("attacker_sigma", "residual standard deviation of the served model on the training cohort")
+        let rng = SeededGenerator(seed: run.seed)
 
         // == 1. Data ==
-        Console.section(1, "Data: IWPC cohort, cleaned, split into the model's training cohort and held-out patients")
-        let cohort = try IWPCWarfarin.load(from: DatasetStore(override: data))
+        run.section(1, "Data: IWPC cohort, cleaned, split into the model's training cohort and held-out patients")
+        let cohort = try run.load { try IWPCWarfarin.load(from: $0) }
         Console.table(
             ["step", "rows", "remaining", "rule"],
             cohort.steps.map {
@@ -72,12 +93,12 @@ struct Fredrikson2014Warfarin: ParsableCommand {
         )
         guard training.count >= 200, heldOutPatients.count >= 50 else {
             throw RunError(
-                description: "--held-out \(heldOut) leaves \(training.count) patients to fit the model on and \(heldOutPatients.count) "
+                "--held-out \(heldOut) leaves \(training.count) patients to fit the model on and \(heldOutPatients.count) "
                     + "to hold out; keep at least 200 and 50 (e.g. --held-out 0.2)")
         }
 
         // == 2. The dosing model ==
-        Console.section(2, "Dosing model: least squares of sqrt(weekly dose) on the IWPC covariates")
+        run.section(2, "Dosing model: least squares of sqrt(weekly dose) on the IWPC covariates")
         let xTrain = IWPCDosing.design(training)
         let yTrain = IWPCDosing.target(training)
         let model: LinearRegression
@@ -85,12 +106,12 @@ struct Fredrikson2014Warfarin: ParsableCommand {
             model = try LinearRegression.fit(x: xTrain, y: yTrain, columnNames: IWPCDosing.columnNames)
         } catch let e as RegressionError {
             throw RunError(
-                description: "\(e.description) (the training cohort has \(training.count) patients: a smaller --held-out keeps "
+                "\(e.description) (the training cohort has \(training.count) patients: a smaller --held-out keeps "
                     + "every genotype in it)")
         }
         let sigma = model.residualStandardDeviation(x: xTrain, y: yTrain)
         let published = LinearRegression(weights: IWPCDosing.publishedWeights, intercept: IWPCDosing.publishedIntercept)
-        let utility = [
+        let utility: [(model: String, patients: String, metrics: DosingMetrics)] = [
             ("fitted", "training", DosingMetrics(model, patients: training)),
             ("fitted", "held_out", DosingMetrics(model, patients: heldOutPatients)),
             ("published_iwpc", "held_out", DosingMetrics(published, patients: heldOutPatients)),
@@ -108,7 +129,7 @@ struct Fredrikson2014Warfarin: ParsableCommand {
         Console.line("  residual standard deviation (sqrt mg/week): \(Format.f3(Double(sigma)))")
 
         // == 3. Attacks: model inversion against the baseline and the ideal classifier ==
-        Console.section(3, "Attacks: model inversion, most frequent genotype, ideal classifier")
+        run.section(3, "Attacks: model inversion, most frequent genotype, ideal classifier")
         var results: [AttackResult] = []
         var idealRNG = rng.derived(3)
         for target in GenotypeTarget.allCases {
@@ -148,7 +169,9 @@ struct Fredrikson2014Warfarin: ParsableCommand {
             })
 
         Console.line("  Redrawn splits (\(splits)), model refitted each time: inversion accuracy, training minus held-out")
-        let repeats = try SplitRepeat.run(cohort.patients, heldOut: heldOut, count: splits, using: rng.derived(5))
+        let repeats = try run.time("redrawn_splits") {
+            try SplitRepeat.run(cohort.patients, heldOut: heldOut, count: splits, using: rng.derived(5))
+        }
         Console.table(
             ["target", "training", "held out", "gap (mean ± sd)", "splits training better"],
             GenotypeTarget.allCases.map { t in
@@ -161,10 +184,12 @@ struct Fredrikson2014Warfarin: ParsableCommand {
             })
 
         // == 4. Differential privacy: the functional mechanism ==
-        Console.section(4, "Functional mechanism: \(trials) trials per epsilon; attack on training patients, dosing on held-out")
-        let privacy = try PrivacySweep.run(
-            epsilons: epsilons.sorted(), trials: trials, training: training, heldOut: heldOutPatients,
-            nonPrivate: model, sigma: sigma, using: rng.derived(4))
+        run.section(4, "Functional mechanism: \(trials) trials per epsilon; attack on training patients, dosing on held-out")
+        let privacy = try run.time("functional_mechanism_sweep") {
+            try PrivacySweep.run(
+                epsilons: epsilons.sorted(), trials: trials, training: training, heldOut: heldOutPatients,
+                nonPrivate: model, sigma: sigma, using: rng.derived(4))
+        }
         Console.table(
             ["epsilon", "VKORC1 acc", "CYP2C9 acc", "MAE mg/week", "within 20 %", "trimmed dirs"],
             privacy.rows.map {
@@ -178,13 +203,14 @@ struct Fredrikson2014Warfarin: ParsableCommand {
             })
 
         // == 5. Outputs ==
-        let dir = try RunDirectory(out)
-        Console.section(5, "Write \(dir.path)/")
-        try Outputs.write(
-            to: dir, options: self, trials: trials, idealEpochs: idealEpochs, splits: splits, cohort: cohort, training: training,
-            heldOut: heldOutPatients, model: model, sigma: sigma, utility: utility, results: results, repeats: repeats, privacy: privacy,
-            seconds: Date().timeIntervalSince(started))
-        Console.line("  done in \(Format.f1(Date().timeIntervalSince(started))) s; open \(dir.url("report.md"))")
+        run.section(5, "Write the results")
+        let outcome = Results(
+            trials: trials, splits: splits, cohort: cohort, training: training, heldOut: heldOutPatients, model: model, sigma: sigma,
+            utility: utility, attacks: results, repeats: repeats, privacy: privacy)
+        run.claims = Report.claims(outcome)
+        run.headline = Report.headline(outcome)
+        try Outputs.write(outcome, to: run)
+        Console.table(["claim", "measured", "verdict"], run.claims.map { [$0.claim, $0.measured, $0.verdict] })
     }
 }
 

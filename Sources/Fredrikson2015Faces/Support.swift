@@ -2,6 +2,7 @@
 // its timing, and the reference images every metric also scores.
 
 import Datasets
+import ExperimentKit
 import Foundation
 import Learning
 import MLCore
@@ -16,10 +17,10 @@ struct TrainedModel {
     let testAccuracy: Double
     let seconds: Double
 
-    /// Trains `network` with a progress bar over epochs and measures it.
+    /// Trains `network` with a progress bar over epochs and measures it (its time goes to timings.csv).
     static func train(
         name: String, network: Network, settings: TrainingSettings, train: ImageDataset, test: ImageDataset,
-        using rng: inout SeededGenerator
+        run: ExperimentRun, using rng: inout SeededGenerator
     ) throws -> TrainedModel {
         let bar = Progress("train \(name)", total: settings.epochs, unit: "epochs")
         let start = Date()
@@ -28,6 +29,7 @@ struct TrainedModel {
         }
         let seconds = Date().timeIntervalSince(start)
         bar.finish()
+        run.timings.record("train_\(name)", seconds: seconds)
         return TrainedModel(
             name: name, network: fitted, trainAccuracy: fitted.accuracy(train.images, labels: train.labels),
             testAccuracy: fitted.accuracy(test.images, labels: test.labels), seconds: seconds)
@@ -50,17 +52,19 @@ struct AttackRun {
     var meanIterations: Double { Double(inversions.map(\.iterations).reduce(0, +)) / Double(max(inversions.count, 1)) }
     var meanConfidence: Double { inversions.map { Double($0.confidence) }.reduce(0, +) / Double(max(inversions.count, 1)) }
 
+    /// The scores as a row of the console and report tables.
+    func scoreRow(_ sum: ScoreSummary) -> [String] {
+        ["MI-Face on \(model.name)"] + sum.cells
+    }
+
+    /// How many descents stopped for each reason (gamma, window, max iterations).
+    func stopped(_ reason: StopReason) -> Int { inversions.filter { $0.stopReason == reason }.count }
+
     /// "gamma/window/max" counts of the stop reasons.
     var stopCounts: String {
         [StopReason.reachedGamma, .noImprovement, .maxIterations].map { r in
             String(inversions.filter { $0.stopReason == r }.count)
         }.joined(separator: "/")
-    }
-
-    /// The batch's time shared out by iterations (all labels descend together).
-    func seconds(of k: Int) -> Double {
-        let total = inversions.map(\.iterations).reduce(0, +)
-        return total > 0 ? seconds * Double(inversions[k].iterations) / Double(total) : seconds / Double(inversions.count)
     }
 
     /// Runs `attack` white-box against `model` for every label, with a progress bar over labels.
@@ -83,6 +87,9 @@ struct Reference {
     let explanation: String
     let images: Matrix
 
+    /// The scores as a row of the console and report tables.
+    func scoreRow(_ sum: ScoreSummary) -> [String] { [name] + sum.cells }
+
     /// The global mean training face (an attack must beat it) and one held-out photo per subject.
     static func make(train: ImageDataset, test: ImageDataset, labels: [Int]) -> [Reference] {
         let mean = train.images.columnSums().map { $0 / Float(train.images.rows) }
@@ -95,5 +102,35 @@ struct Reference {
             Reference(name: "mean_face", explanation: "the mean of all training faces, the same image for every subject", images: meanFace),
             Reference(name: "held_out_photo", explanation: "a test photo of the subject (what a real photo scores)", images: heldOut),
         ]
+    }
+}
+
+extension ScoreSummary {
+    /// NN identification, line-up, evaluator top-1 and top-5, SSIM, formatted for tables.
+    var cells: [String] {
+        [Format.pct(nearestNeighbour), Format.pct(lineup), Format.pct(top1), Format.pct(top5), Format.f3(ssim)]
+    }
+}
+
+/// Everything a run computed, as the outputs and the report read it.
+struct Results {
+    let settings: Settings
+    let faces: ImageDataset
+    let train: ImageDataset
+    let targets: [TrainedModel]
+    let evaluator: TrainedModel
+    let runs: [AttackRun]
+    let references: [Reference]
+    let referenceScores: [ScoreSummary]
+    let variants: [AttackRun]
+
+    /// The variant run of `model` with this cost and reading of gamma.
+    func variant(_ model: String, _ cost: InversionCost, _ reading: GammaReading) -> AttackRun? {
+        variants.first { $0.model.name == model && $0.attack.cost == cost && $0.attack.gammaReading == reading }
+    }
+
+    /// The score summary of a named reference (`mean_face`, `held_out_photo`).
+    func reference(_ name: String) -> ScoreSummary? {
+        zip(references, referenceScores).first { $0.0.name == name }?.1
     }
 }

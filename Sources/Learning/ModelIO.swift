@@ -14,10 +14,10 @@ public struct ModelIOError: Error, CustomStringConvertible, Sendable {
 /// `(OUT, IN)` so that `y = x @ W.T + b`, and `layerI.bias.npy`, float32 of shape `(OUT,)`.
 /// In Python: `W = numpy.load("layer0.weight.npy")`.
 public enum ModelIO {
-    /// Writes `network` into `folder` (created if needed); each file is written aside and renamed.
-    public static func save(_ network: Network, to folder: String) throws {
+    /// The files of a saved model: `layers.txt` and one `.npy` per tensor, as (name, bytes).
+    public static func files(_ network: Network) -> [(name: String, bytes: [UInt8])] {
         var lines: [String] = []
-        var files: [(String, [UInt8])] = []
+        var files: [(name: String, bytes: [UInt8])] = []
         for (i, layer) in network.layers.enumerated() {
             switch layer {
             case .dense(let d):
@@ -29,15 +29,17 @@ public enum ModelIO {
             }
         }
         files.append(("layers.txt", Array((lines.joined(separator: "\n") + "\n").utf8)))
+        return files
+    }
+
+    /// Writes `network` into `folder` (created if needed); each file is written aside and renamed.
+    public static func save(_ network: Network, to folder: String) throws {
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            for (name, bytes) in files {
-                let path = (folder as NSString).appendingPathComponent(name)
-                try Data(bytes).write(to: URL(fileURLWithPath: path + ".partial"))
-                guard rename(path + ".partial", path) == 0 else { throw ModelIOError(description: "rename failed") }
+            for (name, bytes) in files(network) {
+                try FileSystem.writeAtomically(bytes, to: (folder as NSString).appendingPathComponent(name))
             }
-        } catch {
-            throw ModelIOError(description: "cannot save the model to \(folder): \(error)")
+        } catch let e as FileSystemError {
+            throw ModelIOError(description: "cannot save the model to \(folder): \(e.description)")
         }
     }
 

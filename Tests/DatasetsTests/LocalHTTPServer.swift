@@ -5,16 +5,20 @@ import Foundation
 #endif
 
 /// A tiny HTTP/1.0 server on 127.0.0.1 for the store's download tests: it serves fixed paths and
-/// answers 404 to anything else. It handles a bounded number of requests and stops with the test.
+/// answers 404 to anything else, or (`silent`) accepts connections and reads requests but never answers.
+/// It handles a bounded number of requests and stops with the test.
 final class LocalHTTPServer: @unchecked Sendable {
     let port: UInt16
     private let socketFD: Int32
     private let files: [String: [UInt8]]
+    private let silent: Bool
+    private var held: [Int32] = []
     private(set) var requests: [String] = []
     private let lock = NSLock()
 
-    init(files: [String: [UInt8]]) throws {
+    init(files: [String: [UInt8]], silent: Bool = false) throws {
         self.files = files
+        self.silent = silent
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
@@ -62,7 +66,9 @@ final class LocalHTTPServer: @unchecked Sendable {
             let path = line.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
             lock.lock()
             requests.append(path)
+            if silent { held.append(client) }
             lock.unlock()
+            if silent { continue }
             let body = files[path]
             let head =
                 body == nil
@@ -82,6 +88,10 @@ final class LocalHTTPServer: @unchecked Sendable {
     func stop() {
         shutdown(socketFD, Int32(SHUT_RDWR))
         close(socketFD)
+        lock.lock()
+        for client in held { close(client) }
+        held = []
+        lock.unlock()
     }
 }
 

@@ -84,7 +84,7 @@ import Testing
         let store = DatasetStore(override: server.baseURL + "/mirror", localRoot: root + "/data", environment: [:])
         #expect(try store.locate(StoreTests.entry) == root + "/data/tiny")
         #expect(FileManager.default.contents(atPath: root + "/data/tiny/img/a.pgm") == Data(StoreTests.pgm))
-        #expect(!FileManager.default.fileExists(atPath: root + "/data/tiny.partial"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/data") == ["tiny"])
         #expect(server.requestLog.contains("/mirror/tiny/notes.txt"))
         // A second lookup uses the verified local copy without asking the server again.
         let before = server.requestLog.count
@@ -99,17 +99,76 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = DatasetStore(override: server.baseURL + "/m", localRoot: root + "/data", environment: [:])
         #expect { try store.locate(StoreTests.entry) } throws: { "\($0)".contains("/m/tiny/notes.txt") && "\($0)".contains("mismatch") }
-        #expect(!FileManager.default.fileExists(atPath: root + "/data/tiny"))
-        #expect(!FileManager.default.fileExists(atPath: root + "/data/tiny.partial"))
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: root + "/data")) ?? [] == [])
     }
 
-    @Test func httpNotFoundIsAClearError() throws {
+    @Test func httpNotFoundIsAClearErrorAndLeavesNothingBehind() throws {
+        // The first file downloads, the second answers 404: nothing of the first may stay in data/.
+        let server = try LocalHTTPServer(files: ["/m/tiny/notes.txt": StoreTests.notes])
+        defer { server.stop() }
+        let root = temp()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
+        let store = DatasetStore(override: server.baseURL + "/m", localRoot: root + "/data", environment: [:])
+        #expect { try store.locate(StoreTests.entry) } throws: { "\($0)".contains("HTTP 404") && "\($0)".contains("img/a.pgm") }
+        #expect(server.requestLog == ["/m/tiny/notes.txt", "/m/tiny/img/a.pgm"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/data") == [])
+    }
+
+    @Test func aMirrorThatNeverAnswersFailsWithinTheTimeoutInWords() throws {
+        let server = try LocalHTTPServer(files: [:], silent: true)
+        defer { server.stop() }
+        let root = temp()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = DatasetStore(override: server.baseURL, localRoot: root + "/data", timeout: 1, environment: [:])
+        let start = Date()
+        #expect { try store.locate(StoreTests.entry) } throws: { error in
+            let m = "\(error)"
+            return m.contains("sent nothing for 1 s") && m.contains("--download-timeout") && !m.contains("NSURLErrorDomain")
+        }
+        #expect(Date().timeIntervalSince(start) < 8)
+        #expect(!FileManager.default.fileExists(atPath: root + "/data/tiny"))
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: root + "/data")) ?? [] == [])
+    }
+
+    @Test func aRefusedConnectionIsDescribedInWords() throws {
+        let server = try LocalHTTPServer(files: [:])
+        let address = server.baseURL
+        server.stop()  // nothing listens on that port any more
+        #expect { try DatasetStore.fetch(address + "/x", timeout: 2) } throws: { "\($0)".contains("refused") }
+    }
+
+    @Test func theStoreSaysWhichCopyItUsedAndWhy() throws {
         let server = try LocalHTTPServer(files: [:])
         defer { server.stop() }
         let root = temp()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = DatasetStore(override: server.baseURL, localRoot: root + "/data", environment: [:])
-        #expect { try store.locate(StoreTests.entry) } throws: { "\($0)".contains("HTTP 404") && "\($0)".contains("notes.txt") }
+        try lay(root + "/data")
+        // A URL override with a verified copy in data/: the copy is used (same checksums), and the run is told so.
+        let viaURL = DatasetStore(override: server.baseURL, localRoot: root + "/data", environment: [:])
+        #expect(try viaURL.locate(StoreTests.entry) == root + "/data/tiny")
+        #expect(server.requestLog.isEmpty)
+        let reason = try #require(viaURL.locations.first?.reason)
+        #expect(reason.contains("already in") && reason.contains("--data") && reason.contains("delete the folder"))
+        // A folder override without the dataset falls back to data/ and says so.
+        let viaEnv = DatasetStore(localRoot: root + "/data", environment: ["INVERSIONLAB_DATA": root + "/empty"])
+        _ = try viaEnv.locate(StoreTests.entry)
+        #expect(viaEnv.locations.first?.reason.contains("not in \(root)/empty (INVERSIONLAB_DATA)") == true)
+        #expect(viaEnv.locations.first?.files == 2)
+        #expect(viaEnv.locations.first?.catalogDigest == StoreTests.entry.catalogDigest)
+    }
+
+    @Test func checksumAdviceFitsWhetherTheDatasetCanBeDownloaded() throws {
+        let root = temp()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try lay(root, notes: Array("tampered\n".utf8))
+        let store = DatasetStore(override: root, localRoot: root + "/data", allowDownload: false, environment: [:])
+        #expect { try store.locate(StoreTests.entry) } throws: { "\($0)".contains("cannot download") && !"\($0)".contains("Delete the") }
+        let e = StoreTests.entry
+        let downloadable = CatalogEntry(
+            name: e.name, files: try e.files(), sourceURL: e.sourceURL, archiveURL: "https://example.invalid/tiny.zip",
+            licence: e.licence, citation: e.citation)
+        #expect { try store.locate(downloadable) } throws: { "\($0)".contains("Delete the dataset's folder") }
     }
 
     @Test func downloadsAndUnpacksTheCanonicalArchive() throws {
@@ -120,7 +179,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let e = StoreTests.entry
         let withArchive = CatalogEntry(
-            name: e.name, files: e.files, sourceURL: e.sourceURL,
+            name: e.name, files: try e.files(), sourceURL: e.sourceURL,
             archiveURL: server.baseURL + "/pub/tiny_dataset.zip", licence: e.licence, citation: e.citation)
         let store = DatasetStore(override: nil, localRoot: root + "/data", environment: [:])
         #expect(try store.locate(withArchive) == root + "/data/tiny")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs the built Fredrikson2015Faces executable as a user would, with --quick.
 @Suite(.serialized) struct FacesExperimentTests {
     static let experiment = ExperimentProcess(name: "Fredrikson2015Faces")
@@ -10,23 +14,8 @@ import Testing
     func run(_ args: [String]) throws -> ExperimentProcess.Result { try FacesExperimentTests.experiment.run(args) }
     func temp() -> String { ExperimentProcess.temp() }
 
-    /// A CSV file with every column whose name holds "seconds" removed (wall-clock time is the one
-    /// thing a seed cannot fix).
-    func withoutTimings(_ path: String) throws -> String {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let header = lines[0].split(separator: ",").map(String.init)
-        let drop = Set(header.indices.filter { header[$0].contains("seconds") })
-        guard !drop.isEmpty else { return text }
-        lines = lines.map { line in
-            line.split(separator: ",", omittingEmptySubsequences: false).enumerated()
-                .filter { !drop.contains($0.offset) }.map { String($0.element) }.joined(separator: ",")
-        }
-        return lines.joined(separator: "\n")
-    }
-
     @Test(.enabled(if: ready, "needs the built executable and the AT&T faces"))
-    func quickRunWritesEveryOutputAndTheSameSeedGivesTheSameCSVs() throws {
+    func quickRunWritesEveryOutputAndTheSameSeedGivesTheSameFiles() throws {
         let a = temp()
         let b = temp()
         let c = temp()
@@ -36,25 +25,20 @@ import Testing
         #expect(r1.status == 0, "stderr: \(r1.stderr)")
         #expect(r1.stdout.contains("== 3. MI-Face"))
         #expect(r1.stdout.contains("BLAS: OpenBLAS core"))
+        #expect(r1.stdout.contains("att_faces: \(data)/att_faces (from --data; 401 files verified by SHA-256)"))
         let r2 = try run(["--quick", "--seed", "7", "--out", b, "--data", data])
         #expect(r2.status == 0)
-        let csvs = ["config.csv", "models.csv", "inversions.csv", "summary.csv", "references.csv", "variants.csv"]
-        for name in csvs {
-            #expect(try withoutTimings("\(a)/\(name)") == withoutTimings("\(b)/\(name)"), "\(name) differs between runs")
-        }
-        // Files without timing columns must be byte-identical.
-        for name in ["config.csv", "references.csv"] {
-            #expect(FileManager.default.contents(atPath: "\(a)/\(name)") == FileManager.default.contents(atPath: "\(b)/\(name)"))
-        }
+        // Every file but timings.csv (the wall-clock times) is byte-identical: CSVs, PNGs, .npy, the report.
+        #expect(try ExperimentProcess.differences(a, b) == [])
         let r3 = try run(["--quick", "--seed", "8", "--out", c, "--data", data])
         #expect(r3.status == 0)
-        #expect(try withoutTimings("\(a)/inversions.csv") != withoutTimings("\(c)/inversions.csv"))
+        #expect(try ExperimentProcess.differences(a, c).contains("inversions.csv"))
 
         let summary = try String(contentsOfFile: "\(a)/summary.csv", encoding: .utf8)
         #expect(
             summary.hasPrefix(
-                "model,access,rounding,test_accuracy,nn_identification,lineup_accuracy,eval_top1,mean_ssim,"
-                    + "mean_iterations,seconds_per_face,queries_per_face\n"))
+                "model,access,rounding,test_accuracy,nn_identification,lineup_accuracy,eval_top1,mean_ssim,mean_iterations,queries_per_face\n"
+            ))
         let inversions = try String(contentsOfFile: "\(a)/inversions.csv", encoding: .utf8)
         #expect(inversions.split(separator: "\n").count == 81)
         for model in ["softmax", "mlp"] {
@@ -66,13 +50,88 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: "\(a)/reconstructions-\(model).png"))
             #expect(FileManager.default.fileExists(atPath: "\(a)/models/\(model)/layer0.weight.npy"))
         }
+        let timings = try String(contentsOfFile: "\(a)/timings.csv", encoding: .utf8)
+        #expect(
+            timings.hasPrefix("what,seconds,paper_seconds\n") && timings.contains("mi_face_mlp_per_face,") && timings.contains(",1298.7\n"))
+        for name in ["models.csv", "inversions.csv", "summary.csv", "variants.csv", "config.csv"] {
+            let header = try String(contentsOfFile: "\(a)/\(name)", encoding: .utf8).prefix { $0 != "\n" }
+            #expect(!header.contains("seconds"), "\(name) holds a wall-clock column: \(header)")
+        }
         let report = try String(contentsOfFile: "\(a)/report.md", encoding: .utf8)
-        #expect(report.contains("1298.7") && report.contains("mean_face"))
+        #expect(report.contains("1298.7") && report.contains("mean_face") && report.contains("The paper's claims beside ours"))
+        let claims = try String(contentsOfFile: "\(a)/claims.csv", encoding: .utf8)
+        #expect(claims.hasPrefix("claim,measured,verdict\n") && claims.contains("line-up"))
         #expect(try ExperimentProcess.leftovers(in: a).isEmpty)
+        #expect(try ExperimentProcess.partials(beside: a).isEmpty)
+    }
+
+    @Test(.enabled(if: ready, "needs the built executable and the AT&T faces"))
+    func explicitOptionsWinOverQuickAndTheReportUsesTheResolvedSettings() throws {
+        let out = temp()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let data = try #require(FacesExperimentTests.data)
+        let r = try run(["--quick", "--alpha", "40", "--lineups", "3", "--gamma", "2", "--out", out, "--data", data])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("--quick: mlp_hidden 300 (default 3000"))
+        #expect(!r.stdout.contains("--quick: alpha"))
+        let config = try String(contentsOfFile: "\(out)/config.csv", encoding: .utf8)
+        #expect(
+            config.contains("\nalpha,40,option\n") && config.contains("\nlineups,3,option\n") && config.contains("\ngamma,2.0,option\n"))
+        #expect(config.contains("\nmlp_hidden,300,quick\n") && config.contains("\nbeta,100,default\n"))
+        let iterations = try String(contentsOfFile: "\(out)/inversions.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .compactMap { Int($0.split(separator: ",")[3]) }
+        #expect(iterations.count == 80 && iterations.allSatisfy { $0 <= 40 })
+        let report = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
+        #expect(report.contains("gamma 2.0 read as a confidence threshold") && report.contains("gamma = 2.000"))
+        #expect(!report.contains("gamma 0.99") && !report.contains("gamma = 0.99"))
+    }
+
+    @Test(.enabled(if: ready, "needs the built executable and the AT&T faces"))
+    func aRunStoppedAtAnyPointLeavesTheEarlierResultsByteIdentical() throws {
+        let out = temp()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let data = try #require(FacesExperimentTests.data)
+        let e = FacesExperimentTests.experiment
+        let first = try e.run(["--quick", "--seed", "3", "--alpha", "30", "--out", out, "--data", data])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let before = try ExperimentProcess.snapshot(out)
+        #expect(before.count > 150)
+        // During training, during the attack, and while writing (the models and faces are in the partial folder then).
+        for (point, signal) in [("section-2", SIGTERM), ("section-3", SIGINT), ("report.md", SIGTERM), ("section-5", SIGHUP)] {
+            let r = try e.interrupt(["--quick", "--seed", "4", "--out", out], pauseAt: point, signal: signal, data: data)
+            #expect(r.status == 128 + signal, "\(point): exit \(r.status), stderr \(r.stderr)")
+            #expect(r.stderr.contains("the partial results were removed"))
+            #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack dump"))
+            #expect(try ExperimentProcess.snapshot(out) == before, "\(point): the earlier results changed")
+            #expect(try ExperimentProcess.partials(beside: out) == [], "\(point): a partial folder was left")
+        }
     }
 
     @Test(.enabled(if: FacesExperimentTests.experiment.executable != nil, "needs the built executable"))
-    func badOptionsAndMissingDataGiveClearErrors() throws {
+    func anOutputFolderThatCannotBeWrittenFailsBeforeAnyWork() throws {
+        let root = temp()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: root + "/taken"))
+        for (out, reason) in [
+            (root + "/taken", "a file of that name is in the way"), (root + "/taken/Exp", "a part of the path is a file"),
+            ("/proc/inversionlab/Exp", "/proc/inversionlab"),
+        ] {
+            let start = Date()
+            let r = try run(["--quick", "--out", out, "--data", root])
+            #expect(r.status != 0)
+            #expect(Date().timeIntervalSince(start) < 5, "\(out): failed only after \(Date().timeIntervalSince(start)) s")
+            #expect(
+                r.stderr.contains("cannot write the results to") && r.stderr.contains(reason) && r.stderr.contains("--out"), "\(r.stderr)")
+            #expect(!r.stdout.contains("== 1.") && !r.stderr.contains("NSCocoaErrorDomain"))
+        }
+    }
+
+    @Test(.enabled(if: FacesExperimentTests.experiment.executable != nil, "needs the built executable"))
+    func badOptionsMissingDataAndHelpSpeakPlainly() throws {
+        let help = try run(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: Fredrikson2015Faces "))
+        #expect(help.stdout.contains("--quick: 300"))
         let badValue = try run(["--cost", "bogus"])
         #expect(badValue.status != 0)
         #expect(badValue.stderr.contains("bogus") && badValue.stderr.contains("one-minus-p"))
@@ -85,5 +144,6 @@ import Testing
         #expect(missing.stderr.contains("att_faces") && missing.stderr.contains("--data"))
         #expect(!missing.stderr.contains("Fatal error") && !missing.stderr.contains("Stack dump"))
         #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try ExperimentProcess.partials(beside: out) == [])
     }
 }

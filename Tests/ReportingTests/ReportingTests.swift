@@ -52,26 +52,7 @@ struct CSVTests {
     }
 }
 
-struct RunDirectoryTests {
-    @Test func writesWholeFilesAndLeavesNoPartials() throws {
-        let root = NSTemporaryDirectory() + "inversionlab-out-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let dir = try RunDirectory(root + "/exp")
-        try dir.write("hello\n", to: "sub/a.txt")
-        try dir.write(Image8(width: 1, height: 1, fill: 3), to: "b.png")
-        #expect(try String(contentsOfFile: root + "/exp/sub/a.txt", encoding: .utf8) == "hello\n")
-        #expect(try PNG.read(root + "/exp/b.png").pixels == [3])
-        let names = try FileManager.default.subpathsOfDirectory(atPath: root + "/exp")
-        #expect(!names.contains { $0.hasSuffix(".partial") })
-    }
-
-    @Test func unwritableOutputIsAClearError() throws {
-        let root = NSTemporaryDirectory() + "inversionlab-out-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try "x".write(toFile: root, atomically: true, encoding: .utf8)  // a file where a folder should be
-        #expect { try RunDirectory(root + "/exp") } throws: { "\($0)".contains("--out") }
-    }
-
+struct MarkdownTests {
     @Test func markdownTablesEscapePipes() {
         var md = MarkdownReport()
         md.table(["a", "b"], [["x|y", "2"]])

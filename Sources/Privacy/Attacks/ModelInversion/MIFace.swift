@@ -3,22 +3,28 @@ import Learning
 import MLCore
 
 /// The quantity MI-Face descends for a target label with confidence `p = f_label(x)`.
-public enum InversionCost: String, Sendable, CaseIterable {
+public enum InversionCost: String, Sendable, CaseIterable, CustomStringConvertible {
     /// `c(x) = 1 - p`, the paper's cost. Its gradient carries a factor `p`, so it vanishes where `p`
     /// starts small (the MLP at x0 = 0), and float32 cannot resolve its changes there.
     case oneMinusP = "one-minus-p"
     /// `c(x) = -log p`: the same minimisers, a gradient that does not vanish with `p`.
     case negativeLogP = "neg-log-p"
+
+    /// The name as options and tables spell it.
+    public var description: String { rawValue }
 }
 
 /// How to read the paper's stopping threshold gamma.
-public enum GammaReading: String, Sendable, CaseIterable {
+public enum GammaReading: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Literal: stop when the cost is at most gamma. With `c = 1 - p` and gamma = 0.99 this stops as soon
     /// as `p >= 0.01`, i.e. at once for 40 classes (p starts at 1/40).
     case cost
     /// Stop when the target confidence reaches gamma (`p >= 0.99`), the reading under which the
     /// published parameters make sense; it is the same test for either cost.
     case confidence
+
+    /// The name as options and tables spell it.
+    public var description: String { rawValue }
 }
 
 /// Why the descent for one label stopped.

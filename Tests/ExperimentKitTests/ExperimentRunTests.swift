@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import MLCore
+import Reporting
+import Testing
+
+@testable import ExperimentKit
+
+/// A stand-in experiment for the kit's tests.
+struct Toy: ExperimentDescription {
+    static let name = "Toy"
+    static let defaultSeed: UInt64 = 7
+}
+
+@Suite(.serialized) struct ExperimentRunTests {
+    func temp() -> String { NSTemporaryDirectory() + "inversionlab-run-\(UUID().uuidString)" }
+
+    func table(_ path: String) throws -> [[String]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    }
+
+    @Test func explicitOptionsWinOverQuickAndEverySettingIsRecordedWithItsSource() throws {
+        let out = temp()
+        defer { FileSystem.remove(out) }
+        let common = try CommonOptions<Toy>.parse(["--quick", "--out", out, "--seed", "9"])
+        try ExperimentRun.perform(common, title: "test") { run in
+            #expect(run.setting("alpha", given: 1000, default: 5000, quick: 300) == 1000)
+            #expect(run.setting("trials", given: nil as Int?, default: 50, quick: 5) == 5)
+            #expect(run.setting("beta", given: nil as Int?, default: 100) == 100)
+            run.record("x0", "zeros")
+            run.timings.record("train", seconds: 1.5, paper: 2)
+            run.claims = [Claim("a claim", measured: "1 %", verdict: "reproduced")]
+            run.headline = "one sentence"
+            try run.write("report\n", to: "report.md")
+        }
+        let config = try table(out + "/config.csv")
+        #expect(config[0] == ["key", "value", "source"])
+        let rows = Dictionary(uniqueKeysWithValues: config.dropFirst().map { ($0[0], Array($0.dropFirst())) })
+        #expect(rows["experiment"] == ["Toy", "run"])
+        #expect(rows["seed"] == ["9", "option"])
+        #expect(rows["alpha"] == ["1000", "option"])
+        #expect(rows["trials"] == ["5", "quick"])
+        #expect(rows["beta"] == ["100", "default"])
+        #expect(rows["x0"] == ["zeros", "fixed"])
+        let timings = try table(out + "/timings.csv")
+        #expect(timings[0] == ["what", "seconds", "paper_seconds"] && timings[1] == ["train", "1.5000", "2.0"])
+        #expect(timings.last?.first == "whole_run")
+        #expect(try table(out + "/claims.csv") == [["claim", "measured", "verdict"], ["a claim", "1 %", "reproduced"]])
+        #expect(try String(contentsOfFile: out + "/headline.txt", encoding: .utf8) == "one sentence\n")
+    }
+
+    @Test func anErrorInTheBodyLeavesThePreviousResultsAndNoPartialFolder() throws {
+        let out = temp()
+        defer { FileSystem.remove(out) }
+        let common = try CommonOptions<Toy>.parse(["--out", out])
+        try ExperimentRun.perform(common, title: "first") { try $0.write("first\n", to: "report.md") }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try ExperimentRun.perform(common, title: "second") { run in
+                try run.write("second\n", to: "report.md")
+                throw Boom()
+            }
+        }
+        #expect(try String(contentsOfFile: out + "/report.md", encoding: .utf8) == "first\n")
+        let parent = (out as NSString).deletingLastPathComponent
+        let name = (out as NSString).lastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).filter { $0.hasPrefix("." + name) }.isEmpty)
+    }
+
+    @Test func commonOptionsRejectNonsense() {
+        #expect(throws: (any Error).self) { try CommonOptions<Toy>.parse(["--download-timeout", "0"]) }
+        #expect(throws: (any Error).self) { try CommonOptions<Toy>.parse(["--seed", "minus one"]) }
+        #expect(throws: (any Error).self) { try CommonOptions<Toy>.parse(["--out", " "]) }
+        #expect((try? CommonOptions<Toy>.parse([]))?.seed == 7)
+    }
+
+    @Test func timingsAndClaimsRenderTheirTables() {
+        var t = Timings()
+        t.record("a", seconds: 0.12345)
+        t.record("b", seconds: 2, paper: 1298.7)
+        #expect(t.table.rendered == "what,seconds,paper_seconds\na,0.1235,\nb,2.0000,1298.7\n")
+        #expect(t.seconds("b") == 2)
+        var md = MarkdownReport()
+        md.claims([Claim("x", measured: "y", verdict: "z")], paper: "P")
+        #expect(md.text == "| claim (P) | measured here | verdict |\n|---|---|---|\n| x | y | z |\n\n")
+    }
+}
