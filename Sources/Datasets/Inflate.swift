@@ -12,14 +12,15 @@ enum Inflate {
         var windowBits: Int32 { self == .raw ? -MAX_WBITS : 16 + MAX_WBITS }
     }
 
-    /// Decompresses `input`; `file` names the source in errors.
-    static func decompress(_ input: [UInt8], wrapper: Wrapper, sizeHint: Int, file: String) throws -> [UInt8] {
+    /// Decompresses `input`, refusing to produce more than `limit` bytes (a ZIP member's declared size, or a
+    /// generous bound for gzip: a corrupt or hostile stream must not fill the memory); `file` names the source in errors.
+    static func decompress(_ input: [UInt8], wrapper: Wrapper, limit: Int, file: String) throws -> [UInt8] {
         var stream = z_stream()
         let initStatus = inflateInit2_(&stream, wrapper.windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard initStatus == Z_OK else { throw DatasetError.malformed(file: file, reason: "zlib could not start (status \(initStatus))") }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
-        output.reserveCapacity(max(sizeHint, 1024))
+        output.reserveCapacity(min(max(limit, 1024), 1 << 24))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var status: Int32 = Z_OK
         try input.withUnsafeBufferPointer { inBuf in
@@ -34,7 +35,11 @@ enum Inflate {
                 guard status == Z_OK || status == Z_STREAM_END else {
                     throw DatasetError.malformed(file: file, reason: "compressed data is corrupt (zlib status \(status))")
                 }
-                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                let produced = chunk.count - Int(stream.avail_out)
+                guard output.count + produced <= limit else {
+                    throw DatasetError.malformed(file: file, reason: "the compressed data unpacks to more than the \(limit) bytes expected")
+                }
+                output.append(contentsOf: chunk[0..<produced])
                 if status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0 {
                     throw DatasetError.malformed(file: file, reason: "compressed data ends early (truncated file)")
                 }

@@ -46,6 +46,7 @@ public struct ZipArchive: Sendable {
             let name = String(decoding: bytes[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
             p += 46 + nameLength + extra + comment
             if name.hasSuffix("/") { continue }
+            guard !name.isEmpty else { throw bad("an entry has an empty name") }
             guard local + 30 <= bytes.count, u32(local) == 0x0403_4B50 else { throw bad("local header of \(name) missing") }
             let start = local + 30 + u16(local + 26) + u16(local + 28)
             guard start + compressed <= bytes.count else { throw bad("\(name) runs past the end (truncated download?)") }
@@ -53,7 +54,7 @@ public struct ZipArchive: Sendable {
             let data: [UInt8]
             switch method {
             case 0: data = raw
-            case 8: data = try Inflate.decompress(raw, wrapper: .raw, sizeHint: size, file: "\(file):\(name)")
+            case 8: data = try Inflate.decompress(raw, wrapper: .raw, limit: size, file: "\(file):\(name)")
             default: throw bad("\(name) uses compression method \(method); only stored and deflate are supported")
             }
             guard data.count == size else { throw bad("\(name) unpacks to \(data.count) bytes, expected \(size)") }

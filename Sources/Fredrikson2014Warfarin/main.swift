@@ -91,6 +91,10 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         Console.line(
             "  \(cohort.rowsRead) rows read, \(cohort.patients.count) usable: \(training.count) training, \(heldOutPatients.count) held out"
         )
+        run.record("rows_read", cohort.rowsRead, source: "data")
+        run.record("patients", cohort.patients.count, source: "data")
+        run.record("training_patients", training.count, source: "data")
+        run.record("held_out_patients", heldOutPatients.count, source: "data")
         guard training.count >= 200, heldOutPatients.count >= 50 else {
             throw RunError(
                 "--held-out \(heldOut) leaves \(training.count) patients to fit the model on and \(heldOutPatients.count) "

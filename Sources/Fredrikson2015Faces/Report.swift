@@ -156,7 +156,8 @@ enum Report {
         }
         for v in otherCostVariants(r) {
             md.paragraph("\(v.model.name) with cost \(v.attack.cost.rawValue):")
-            md.image("variant-\(v.model.name)-\(v.attack.cost.rawValue).png", alt: "variant")
+            md.image(
+                "variant-\(v.model.name)-\(v.attack.cost.rawValue).png", alt: "\(v.model.name) faces with cost \(v.attack.cost.rawValue)")
         }
         md.heading("Left out here")
         md.bullets([

@@ -70,7 +70,14 @@ public enum NPY {
             guard let v = Int(d), v >= 0 else { throw NPYError(description: "bad dimension '\(d)' in .npy shape") }
             shape.append(v)
         }
-        let count = shape.reduce(1, *)
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= bytes.count else {
+                throw NPYError(description: "the .npy shape \(shape) asks for more values than the file holds (\(bytes.count) bytes)")
+            }
+            count = product
+        }
         let dataStart = headerStart + headerLength
         guard bytes.count - dataStart == count * 4 else {
             throw NPYError(description: "the .npy data holds \(bytes.count - dataStart) bytes; shape \(shape) needs \(count * 4)")

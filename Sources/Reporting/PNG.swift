@@ -42,6 +42,11 @@ public enum PNG {
         png.format = channels == 3 ? UInt32(PNG_FORMAT_RGB) : UInt32(PNG_FORMAT_GRAY)
         let width = Int(png.width)
         let height = Int(png.height)
+        // A header may claim any size up to libpng's limits; refuse what no figure or face here comes near.
+        guard width * height <= 1 << 26 else {
+            png_image_free(&png)
+            throw PNGError(description: "\(source) claims \(width)x\(height) pixels, implausibly large for an image read here")
+        }
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
         let done = bytes.withUnsafeBufferPointer { _ in
             pixels.withUnsafeMutableBufferPointer { p in

@@ -196,6 +196,25 @@ import Testing
         var corrupt = zip
         corrupt[90] ^= 0xFF  // inside the deflated member (bytes 79..120)
         #expect(throws: DatasetError.self) { try ZipArchive(corrupt, file: "t.zip") }
+        // Found by Scripts/fuzz.sh: a member whose declared size is smaller than what it unpacks to (a bomb is the
+        // extreme case) stops at the declared size; a member without a name is refused.
+        // notes.txt's central-directory entry: signature PK\u{1}\u{2}, uncompressed size at +24, name length at +28, name at +46.
+        let signature: [UInt8] = [0x50, 0x4B, 1, 2]
+        let name = Array("tiny/notes.txt".utf8)
+        func isNotesEntry(_ o: Int) -> Bool {
+            Array(zip[o..<(o + 4)]) == signature && Array(zip[(o + 46)..<(o + 60)]) == name
+        }
+        let central = try #require((0..<(zip.count - 60)).first(where: isNotesEntry))
+        var small = zip
+        small[central + 24] = 10
+        small[central + 25] = 0
+        small[central + 26] = 0
+        small[central + 27] = 0
+        #expect { try ZipArchive(small, file: "t.zip") } throws: { "\($0)".contains("more than the 10 bytes expected") }
+        var unnamed = zip
+        unnamed[central + 28] = 0  // name length 0
+        unnamed[central + 29] = 0
+        #expect(throws: DatasetError.self) { try ZipArchive(unnamed, file: "t.zip") }
     }
 }
 

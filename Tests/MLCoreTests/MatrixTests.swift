@@ -101,9 +101,16 @@ struct NPYTests {
         let good = NPY.encode(Matrix(rowVectors: [[1, 2]]))
         #expect(throws: NPYError.self) { try NPY.decode(Array(good.dropLast())) }
         #expect(throws: NPYError.self) { try NPY.decode([1, 2, 3]) }
-        let header = String(decoding: good.prefix(64), as: UTF8.self).replacingOccurrences(of: "<f4", with: "<f8")
-        let wrongType = Array(header.utf8) + good.dropFirst(64)
-        #expect(throws: NPYError.self) { try NPY.decode(wrongType) }
+        // Headers written by hand (the magic byte 0x93 is not UTF-8, so the text part is built apart from it).
+        func npy(_ header: String, _ payload: [UInt8]) -> [UInt8] {
+            let text = Array(header.utf8)
+            return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.count), 0] + text + payload
+        }
+        let float64 = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }\n", [0, 0, 0, 0, 0, 0, 240, 63])
+        #expect { try NPY.decode(float64) } throws: { "\($0)".contains("float32") }
+        // A shape whose product overflows (found by Scripts/fuzz.sh) is an error, not an arithmetic trap.
+        let huge = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, +260621604791674470), }\n", [0, 0, 128, 63])
+        #expect { try NPY.decode(huge) } throws: { "\($0)".contains("more values than the file holds") }
     }
 }
 
