@@ -33,12 +33,17 @@ struct ExperimentProcess {
 
     /// Runs with `args`; `environment` nil inherits this process's, minus INVERSIONLAB_DATA.
     func run(_ args: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(executable))
-        p.arguments = args
         var env = environment ?? ProcessInfo.processInfo.environment
         if environment == nil { env["INVERSIONLAB_DATA"] = nil }
-        p.environment = env
+        return try ExperimentProcess.launch(try #require(executable), args, environment: env, directory: directory)
+    }
+
+    /// Runs `executable` with `args` to the end and returns what it printed.
+    static func launch(_ executable: String, _ args: [String], environment: [String: String], directory: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        p.environment = environment
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe()
         let err = Pipe()

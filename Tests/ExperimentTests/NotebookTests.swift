@@ -7,22 +7,11 @@ import Testing
     static var data: String? { ExperimentProcess.data(holding: "att_faces") }
 
     func notebook(_ name: String, _ args: [String] = []) throws -> ExperimentProcess.Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [ExperimentProcess.root.appendingPathComponent("Scripts/notebook.sh").path, "Scripts/notebooks/\(name)"] + args
-        p.currentDirectoryURL = ExperimentProcess.root
         var env = ProcessInfo.processInfo.environment
         env["INVERSIONLAB_DATA"] = NotebookTests.data
-        p.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return .init(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let script = ExperimentProcess.root.appendingPathComponent("Scripts/notebook.sh").path
+        return try ExperimentProcess.launch(
+            "/bin/bash", [script, "Scripts/notebooks/\(name)"] + args, environment: env, directory: ExperimentProcess.root.path)
     }
 
     @Test(.enabled(if: data != nil, "needs the AT&T faces and the IWPC table"))
