@@ -76,7 +76,7 @@ struct Benchmarks: ParsableCommand {
             var attack = MIFace()
             attack.alpha = iterations
             attack.stopsEarly = false
-            let oracle = Oracle(net, access: .whiteBox)
+            let oracle = try Oracle(net, access: .whiteBox)
             let start = Date()
             _ = try attack.run(labels: Array(0..<40), oracle: oracle)
             let seconds = Date().timeIntervalSince(start)
@@ -90,7 +90,7 @@ struct Benchmarks: ParsableCommand {
             pixel.alpha = pixelIterations
             pixel.usesFactoredDescent = false
             let start2 = Date()
-            _ = try pixel.run(labels: Array(0..<40), oracle: Oracle(net, access: .whiteBox))
+            _ = try pixel.run(labels: Array(0..<40), oracle: try Oracle(net, access: .whiteBox))
             let perIteration = Date().timeIntervalSince(start2) / Double(pixelIterations + 1)
             let pixelFLOPs = 40 * 3 * net.forwardFLOPsPerRow
             rows.append([

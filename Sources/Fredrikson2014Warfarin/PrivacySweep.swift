@@ -34,10 +34,10 @@ struct PrivacyRow {
     init(epsilon: Double?, _ t: [PrivacyTrial]) {
         self.epsilon = epsilon
         trials = t.count
-        vkorc1 = meanAndSpread(t.map(\.vkorc1))
-        cyp2c9 = meanAndSpread(t.map(\.cyp2c9))
-        mae = meanAndSpread(t.map(\.mae))
-        within20 = meanAndSpread(t.map(\.within20))
+        vkorc1 = Statistics.meanAndSpread(t.map(\.vkorc1))
+        cyp2c9 = Statistics.meanAndSpread(t.map(\.cyp2c9))
+        mae = Statistics.meanAndSpread(t.map(\.mae))
+        within20 = Statistics.meanAndSpread(t.map(\.within20))
         trimmed = Double(t.map(\.trimmed).reduce(0, +)) / Double(max(t.count, 1))
     }
 }

@@ -4,6 +4,7 @@ import Datasets
 import ExperimentKit
 import Foundation
 import Learning
+import MLCore
 import Privacy
 import Reporting
 
@@ -37,7 +38,7 @@ enum Report {
         ]
         for t in GenotypeTarget.allCases {
             let reps = r.repeats.filter { $0.target == t }
-            let gap = meanAndSpread(reps.map { $0.training - $0.heldOut })
+            let gap = Statistics.meanAndSpread(reps.map { $0.training - $0.heldOut })
             let better = reps.filter { $0.training > $0.heldOut }.count
             claims.append(
                 Claim(

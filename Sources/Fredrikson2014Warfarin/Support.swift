@@ -135,14 +135,6 @@ func coefficientRows(_ model: LinearRegression) -> [(name: String, fitted: Float
         + IWPCDosing.columnNames.indices.map { (IWPCDosing.columnNames[$0], model.weights[$0], IWPCDosing.publishedWeights[$0]) }
 }
 
-/// Mean and sample standard deviation.
-func meanAndSpread(_ x: [Double]) -> (mean: Double, sd: Double) {
-    let m = x.reduce(0, +) / Double(max(x.count, 1))
-    guard x.count > 1 else { return (m, 0) }
-    let v = x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
-    return (m, v.squareRoot())
-}
-
 /// Everything a run computed, as the outputs and the report read it.
 struct Results {
     let trials: Int

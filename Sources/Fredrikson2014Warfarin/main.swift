@@ -180,9 +180,10 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
             ["target", "training", "held out", "gap (mean ± sd)", "splits training better"],
             GenotypeTarget.allCases.map { t in
                 let r = repeats.filter { $0.target == t }
-                let gap = meanAndSpread(r.map { $0.training - $0.heldOut })
+                let gap = Statistics.meanAndSpread(r.map { $0.training - $0.heldOut })
                 return [
-                    t.rawValue, Format.pct(meanAndSpread(r.map(\.training)).mean), Format.pct(meanAndSpread(r.map(\.heldOut)).mean),
+                    t.rawValue, Format.pct(Statistics.meanAndSpread(r.map(\.training)).mean),
+                    Format.pct(Statistics.meanAndSpread(r.map(\.heldOut)).mean),
                     "\(Format.pct(gap.mean)) ± \(Format.pct(gap.sd))", "\(r.filter { $0.training > $0.heldOut }.count) of \(r.count)",
                 ]
             })

@@ -69,7 +69,7 @@ struct AttackRun {
 
     /// Runs `attack` white-box against `model` for every label, with a progress bar over labels.
     static func run(_ attack: MIFace, model: TrainedModel, labels: [Int], quiet: Bool = false) throws -> AttackRun {
-        let oracle = Oracle(model.network, access: .whiteBox)
+        let oracle = try Oracle(model.network, access: .whiteBox)
         let bar = quiet ? nil : Progress("invert \(model.name)", total: labels.count, unit: "faces")
         let start = Date()
         let inversions = try attack.run(labels: labels, oracle: oracle) { done, _ in bar?.update(done) }

@@ -50,6 +50,8 @@ public enum Layer: Sendable, Equatable {
     case sigmoid
     /// max(0, x), element-wise.
     case relu
+    /// The hyperbolic tangent, element-wise (Shokri et al.'s hidden layer).
+    case tanh
 
     /// The layer's output for `x`.
     public func forward(_ x: Matrix) -> Matrix {
@@ -64,6 +66,10 @@ public enum Layer: Sendable, Equatable {
         case .relu:
             var y = x
             for i in y.data.indices where y.data[i] < 0 { y.data[i] = 0 }
+            return y
+        case .tanh:
+            var y = x
+            y.data.withUnsafeMutableBufferPointer { d in FastMath.tanh(d.baseAddress!, d.count) }
             return y
         }
     }
@@ -84,6 +90,14 @@ public enum Layer: Sendable, Equatable {
         case .relu:
             var out = g
             for i in out.data.indices where input.data[i] <= 0 { out.data[i] = 0 }
+            return out
+        case .tanh:
+            var out = g
+            out.data.withUnsafeMutableBufferPointer { o in
+                output.data.withUnsafeBufferPointer { y in
+                    for i in o.indices { o[i] *= 1 - y[i] * y[i] }
+                }
+            }
             return out
         }
     }

@@ -9,7 +9,7 @@ public struct ModelIOError: Error, CustomStringConvertible, Sendable {
 
 /// Saves and loads networks as a folder of NumPy `.npy` files plus a one-line-per-layer `layers.txt`.
 ///
-/// Format: `layers.txt` lists the layers in order, one per line: `dense IN OUT`, `sigmoid` or `relu`.
+/// Format: `layers.txt` lists the layers in order, one per line: `dense IN OUT`, `sigmoid`, `relu` or `tanh`.
 /// Dense layer `i` (0-based position in that list) has `layerI.weight.npy`, float32 of shape
 /// `(OUT, IN)` so that `y = x @ W.T + b`, and `layerI.bias.npy`, float32 of shape `(OUT,)`.
 /// In Python: `W = numpy.load("layer0.weight.npy")`.
@@ -26,6 +26,7 @@ public enum ModelIO {
                 files.append(("layer\(i).bias.npy", NPY.encode(d.bias, shape: [d.bias.count])))
             case .sigmoid: lines.append("sigmoid")
             case .relu: lines.append("relu")
+            case .tanh: lines.append("tanh")
             }
         }
         files.append(("layers.txt", Array((lines.joined(separator: "\n") + "\n").utf8)))
@@ -66,6 +67,7 @@ public enum ModelIO {
                 layers.append(.dense(Dense(weight: Matrix(rows: outputs, cols: inputs, data: w), bias: b)))
             case "sigmoid": layers.append(.sigmoid)
             case "relu": layers.append(.relu)
+            case "tanh": layers.append(.tanh)
             default:
                 throw ModelIOError(description: "\(folder)/layers.txt line \(i + 1): unknown layer '\(line)'")
             }

@@ -144,3 +144,17 @@ extension Matrix {
         }
     }
 }
+
+/// OpenBLAS on raw row-major buffers, for inner loops that keep their own buffers (no Matrix per call).
+public enum BLAS {
+    /// `C = alpha * op(A) * op(B) + beta * C`, row-major; `m x k` times `k x n`, leading dimensions as stored.
+    public static func gemm(
+        _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int, transposeA: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
+        transposeB: Bool, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, alpha: Float = 1, beta: Float = 0
+    ) {
+        guard m > 0, n > 0, k > 0 else { return }
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

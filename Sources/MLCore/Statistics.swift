@@ -27,6 +27,16 @@ public enum Statistics {
         return x.map { ($0 - m) / s }
     }
 
+    /// The mean and the sample standard deviation (n - 1) of repeated measurements: the project's one convention
+    /// for a spread over trials, splits or target models (0 for fewer than two values). Standardising features
+    /// uses the population deviation instead (`standardDeviation`), which is a scale, not a spread.
+    public static func meanAndSpread(_ x: [Double]) -> (mean: Double, sd: Double) {
+        let m = x.reduce(0, +) / Double(max(x.count, 1))
+        guard x.count > 1 else { return (m, 0) }
+        let v = x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
+        return (m, v.squareRoot())
+    }
+
     /// Pearson correlation of two equal-length vectors (0 when either is constant).
     public static func correlation(_ a: [Float], _ b: [Float]) -> Float {
         precondition(a.count == b.count)

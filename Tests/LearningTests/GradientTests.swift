@@ -22,7 +22,7 @@ import Testing
         Double(softmaxCrossEntropy(net.logits(x), labels: labels).loss)
     }
 
-    @Test(arguments: [Layer.sigmoid, .relu])
+    @Test(arguments: [Layer.sigmoid, .relu, .tanh])
     func parameterGradientsMatchFiniteDifferences(_ hidden: Layer) {
         var rng = SeededGenerator(seed: 3)
         let net = smallNetwork(hidden, seed: 5)
@@ -65,7 +65,7 @@ import Testing
         #expect(worst < 2e-3)
     }
 
-    @Test(arguments: [Layer.sigmoid, .relu])
+    @Test(arguments: [Layer.sigmoid, .relu, .tanh])
     func inputGradientMatchesFiniteDifferences(_ hidden: Layer) {
         var rng = SeededGenerator(seed: 4)
         let net = smallNetwork(hidden, seed: 6)

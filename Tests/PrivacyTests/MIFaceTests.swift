@@ -44,7 +44,7 @@ import Testing
         for cost in InversionCost.allCases {
             var a = attack()
             a.cost = cost
-            for inv in try a.run(labels: Array(0..<MIFaceTests.classes), oracle: Oracle(model, access: .whiteBox)) {
+            for inv in try a.run(labels: Array(0..<MIFaceTests.classes), oracle: try Oracle(model, access: .whiteBox)) {
                 #expect(Statistics.correlation(inv.image, t.row(inv.label)) >= 0.9)
             }
         }
@@ -53,7 +53,7 @@ import Testing
     @Test func recoversPlantedTemplatesFromATrainedLinearClassifier() throws {
         let (t, x, labels) = MIFaceTests.plantedData(seed: 1)
         let model = try MIFaceTests.trained(labels: labels, x: x, seed: 2)
-        let oracle = Oracle(model, access: .whiteBox)
+        let oracle = try Oracle(model, access: .whiteBox)
         var a = attack(alpha: 2000)
         a.lambda = 1  // the trained weights are small: a longer step reaches gamma within alpha
         let result = try a.run(labels: Array(0..<MIFaceTests.classes), oracle: oracle)
@@ -73,7 +73,7 @@ import Testing
         var shuffled = labels
         rng.shuffle(&shuffled)  // the labels no longer say which template a row holds
         let model = try MIFaceTests.trained(labels: shuffled, x: x, seed: 2)
-        let result = try attack().run(labels: Array(0..<MIFaceTests.classes), oracle: Oracle(model, access: .whiteBox))
+        let result = try attack().run(labels: Array(0..<MIFaceTests.classes), oracle: try Oracle(model, access: .whiteBox))
         for inv in result {
             #expect(abs(Statistics.correlation(inv.image, t.row(inv.label))) < 0.5)
         }
@@ -82,7 +82,7 @@ import Testing
     @Test func reportsEachStopReason() throws {
         let (_, x, labels) = MIFaceTests.plantedData(seed: 3)
         let model = try MIFaceTests.trained(labels: labels, x: x, seed: 4)
-        let oracle = Oracle(model, access: .whiteBox)
+        let oracle = try Oracle(model, access: .whiteBox)
 
         var capped = attack(alpha: 5)
         capped.gamma = 1.5  // unreachable confidence
@@ -97,7 +97,7 @@ import Testing
         }
         var windowed = attack(alpha: 1000)
         windowed.beta = 7
-        let stalled = try windowed.run(labels: [2], oracle: Oracle(flat, access: .whiteBox))
+        let stalled = try windowed.run(labels: [2], oracle: try Oracle(flat, access: .whiteBox))
         #expect(stalled[0].stopReason == .noImprovement && stalled[0].iterations == 7)
 
         var literal = attack()
@@ -118,8 +118,8 @@ import Testing
         for cost in InversionCost.allCases {
             a.cost = cost
             b.cost = cost
-            let fast = try a.run(labels: [0, 1, 2, 3], oracle: Oracle(mlp, access: .whiteBox))
-            let slow = try b.run(labels: [0, 1, 2, 3], oracle: Oracle(mlp, access: .whiteBox))
+            let fast = try a.run(labels: [0, 1, 2, 3], oracle: try Oracle(mlp, access: .whiteBox))
+            let slow = try b.run(labels: [0, 1, 2, 3], oracle: try Oracle(mlp, access: .whiteBox))
             for (f, s) in zip(fast, slow) {
                 let scale = s.image.map(abs).max() ?? 1
                 #expect(zip(f.image, s.image).allSatisfy { abs($0 - $1) <= 1e-3 * max(scale, 1e-3) })
@@ -137,18 +137,18 @@ import Testing
             for i in c.data.indices { c.data[i] = min(max(c.data[i], 0), 0.01) }
             return c
         }
-        let result = try a.run(labels: [0, 1, 2], oracle: Oracle(model, access: .whiteBox))
+        let result = try a.run(labels: [0, 1, 2], oracle: try Oracle(model, access: .whiteBox))
         #expect(result.allSatisfy { $0.image.allSatisfy { $0 >= 0 && $0 <= 0.01 } })
     }
 
     @Test func badSettingsAndBlackBoxAccessAreRefused() throws {
         var rng = SeededGenerator(seed: 1)
         let model = Network.softmaxRegression(inputs: 8, classes: 2, using: &rng)
-        #expect(throws: OracleError.self) { try MIFace().run(labels: [0], oracle: Oracle(model, access: .blackBox)) }
+        #expect(throws: OracleError.self) { try MIFace().run(labels: [0], oracle: try Oracle(model, access: .blackBox)) }
         var bad = MIFace()
         bad.lambda = 0
-        #expect(throws: OracleError.self) { try bad.run(labels: [0], oracle: Oracle(model, access: .whiteBox)) }
-        #expect(throws: OracleError.self) { try MIFace().run(labels: [5], oracle: Oracle(model, access: .whiteBox)) }
+        #expect(throws: OracleError.self) { try bad.run(labels: [0], oracle: try Oracle(model, access: .whiteBox)) }
+        #expect(throws: OracleError.self) { try MIFace().run(labels: [5], oracle: try Oracle(model, access: .whiteBox)) }
     }
 }
 
@@ -167,13 +167,20 @@ struct OracleTests {
         var rng = SeededGenerator(seed: 2)
         let model = Network.softmaxRegression(inputs: 4, classes: 3, using: &rng)
         let x = Matrix(rowVectors: [[1, 0, 0, 0], [0, 1, 0, 0]])
-        let black = Oracle(model, access: .blackBox, policy: .labelOnly)
-        let answer = black.query(x)
+        let black = try Oracle(model, access: .blackBox, policy: .labelOnly)
+        let answer = try black.query(x)
         #expect(black.queries == 2)
         #expect(answer.data.allSatisfy { $0 == 0 || $0 == 1 })
         #expect(throws: OracleError.self) { try black.gradient(x) { $0 } }
-        let white = Oracle(model, access: .whiteBox)
+        let white = try Oracle(model, access: .whiteBox)
         _ = try white.gradient(x) { $0 }
         #expect(white.queries == 2)
+        // A batch of the wrong width is an error naming both widths, never a trap; bad policies are refused.
+        #expect { try black.query(Matrix(rows: 1, cols: 3)) } throws: { "\($0)".contains("rows of 4") && "\($0)".contains("rows of 3") }
+        #expect(throws: OracleError.self) { try Oracle(model, access: .blackBox, policy: .topK(4)) }
+        #expect(throws: OracleError.self) { try Oracle(model, access: .blackBox, policy: .rounded(0)) }
+        // The log keeps each batch per client; asking again counts again.
+        _ = try black.query(x, client: "monitor-test")
+        #expect(black.queries == 4 && black.queries(by: "monitor-test") == 2 && black.log.count == 2)
     }
 }

@@ -30,6 +30,20 @@ public enum OutputPolicy: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the policy shows confidences at all (label-only does not).
+    public var showsConfidences: Bool { self != .labelOnly }
+
+    /// Checks the policy's parameter against the model's class count; the error names what is wrong.
+    public func validate(classCount: Int) throws {
+        switch self {
+        case .full, .labelOnly: return
+        case .rounded(let r):
+            guard r > 0, r.isFinite else { throw OracleError(description: "rounding step must be positive (got \(r))") }
+        case .topK(let k):
+            guard k >= 1, k <= classCount else { throw OracleError(description: "top-k needs k in 1...\(classCount) (got \(k))") }
+        }
+    }
+
     /// Applies the policy to one row of probabilities.
     public func apply(_ p: ArraySlice<Float>) -> [Float] {
         switch self {
@@ -46,14 +60,28 @@ public enum OutputPolicy: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The attacker asked for something its access level does not allow.
+/// The attacker asked for something its access level does not allow, or asked it wrongly.
 public struct OracleError: Error, CustomStringConvertible, Sendable {
     /// What was refused.
     public let description: String
+
+    /// An error with this message.
+    public init(description: String) {
+        self.description = description
+    }
 }
 
-/// A trained classifier served behind an API: it enforces the access level and output policy and
-/// counts every input the attacker submits.
+/// One batch the oracle answered: who asked, how many inputs.
+public struct QueryRecord: Sendable, Equatable {
+    /// The client that sent the batch.
+    public let client: String
+    /// Inputs in the batch.
+    public let rows: Int
+}
+
+/// A trained classifier served behind an API: it enforces the access level and output policy, checks the
+/// width of every input, counts every input the attacker submits, and logs each batch per client. An observer
+/// (a query monitor) may watch every batch with the answers given.
 public final class Oracle {
     /// The access level granted.
     public let access: AccessLevel
@@ -61,10 +89,16 @@ public final class Oracle {
     public let policy: OutputPolicy
     /// Inputs submitted so far (a batch of n rows counts n).
     public private(set) var queries = 0
-    private let model: any AffineInputClassifier
+    /// Every batch answered, in order.
+    public private(set) var log: [QueryRecord] = []
+    /// Called with each batch (client, inputs, answers as shown) after it is answered.
+    public var observer: ((String, Matrix, Matrix) -> Void)?
+    private let model: any Classifier
+    private var remembered: [(key: Int, rows: Int, probabilities: Matrix)] = []
 
-    /// Serves `model` with the given access and policy.
-    public init(_ model: any AffineInputClassifier, access: AccessLevel, policy: OutputPolicy = .full) {
+    /// Serves `model` with the given access and a policy checked against its class count.
+    public init(_ model: any Classifier, access: AccessLevel, policy: OutputPolicy = .full) throws {
+        try policy.validate(classCount: model.classCount)
         self.model = model
         self.access = access
         self.policy = policy
@@ -75,20 +109,56 @@ public final class Oracle {
     /// Number of classes.
     public var classCount: Int { model.classCount }
 
-    /// The model's answer for each row, as the output policy shows it.
-    public func query(_ x: Matrix) -> Matrix {
-        queries += x.rows
-        let p = model.probabilities(x)
-        if access == .whiteBox || policy == .full { return p }
-        var out = p
-        for r in 0..<p.rows {
-            out.setRow(r, policy.apply(p.data[(r * p.cols)..<((r + 1) * p.cols)]))
+    /// Inputs the client `client` has submitted.
+    public func queries(by client: String) -> Int {
+        log.filter { $0.client == client }.reduce(0) { $0 + $1.rows }
+    }
+
+    /// The model's answer for each row, as the output policy shows it. A batch whose rows are not the model's
+    /// input width is an error. Asking twice for the same batch counts twice but computes once.
+    public func query(_ x: Matrix, client: String = "attacker") throws -> Matrix {
+        guard x.cols == model.inputSize else {
+            throw OracleError(description: "the model takes rows of \(model.inputSize) values; this batch has rows of \(x.cols)")
         }
+        queries += x.rows
+        log.append(QueryRecord(client: client, rows: x.rows))
+        let p = probabilities(x)
+        var out = p
+        if access == .blackBox && policy != .full {
+            for r in 0..<p.rows {
+                out.setRow(r, policy.apply(p.data[(r * p.cols)..<((r + 1) * p.cols)]))
+            }
+        }
+        observer?(client, x, out)
         return out
     }
 
+    /// The label the model predicts for each row (what a label-only API answers); counts like `query`.
+    public func labels(_ x: Matrix, client: String = "attacker") throws -> [Int] {
+        let answers = try query(x, client: client)
+        return (0..<answers.rows).map { Statistics.argmax(answers.data[($0 * answers.cols)..<(($0 + 1) * answers.cols)]) }
+    }
+
+    /// The model's probabilities, computed once for any of the last four batches asked again (an answer cache for
+    /// attacks that alternate between a few batches, not a discount: every query still counts).
+    private func probabilities(_ x: Matrix) -> Matrix {
+        var hasher = Hasher()
+        hasher.combine(x.cols)
+        x.data.withUnsafeBytes { hasher.combine(bytes: $0) }
+        let key = hasher.finalize()
+        if let hit = remembered.firstIndex(where: { $0.key == key && $0.rows == x.rows }) {
+            let entry = remembered.remove(at: hit)
+            remembered.append(entry)
+            return entry.probabilities
+        }
+        let p = model.probabilities(x)
+        remembered.append((key, x.rows, p))
+        if remembered.count > 4 { remembered.removeFirst() }
+        return p
+    }
+
     /// The model itself, for white-box attacks; every use must be recorded with `record(queries:)`.
-    public func whiteBoxModel() throws -> any AffineInputClassifier {
+    public func whiteBoxModel() throws -> any Classifier {
         guard access == .whiteBox else {
             throw OracleError(description: "this oracle grants black-box access only: gradients and model parameters are not available")
         }
@@ -97,13 +167,20 @@ public final class Oracle {
 
     /// Logits and input gradient (white-box only); counts one query per row.
     public func gradient(_ x: Matrix, logitGradient: (Matrix) -> Matrix) throws -> (logits: Matrix, gradient: Matrix) {
-        let m = try whiteBoxModel()
+        guard let m = try whiteBoxModel() as? any ClassGradients else {
+            throw OracleError(description: "the served model cannot differentiate its loss with respect to its input")
+        }
+        guard x.cols == m.inputSize else {
+            throw OracleError(description: "the model takes rows of \(m.inputSize) values; this batch has rows of \(x.cols)")
+        }
         queries += x.rows
+        log.append(QueryRecord(client: "attacker", rows: x.rows))
         return m.inputGradient(x, logitGradient: logitGradient)
     }
 
     /// Records evaluations a white-box attacker made with the model directly (one per input row).
-    public func record(queries n: Int) {
+    public func record(queries n: Int, client: String = "attacker") {
         queries += n
+        log.append(QueryRecord(client: client, rows: n))
     }
 }

@@ -104,7 +104,9 @@ public struct MIFace: Sendable {
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> [Inversion] {
         try validate()
-        let model = try oracle.whiteBoxModel()
+        guard let model = try oracle.whiteBoxModel() as? any AffineInputClassifier else {
+            throw OracleError(description: "MI-Face (white-box) needs a model whose input enters through one affine layer (a Network)")
+        }
         let d = model.inputSize
         let start = x0 ?? [Float](repeating: 0, count: d)
         guard start.count == d else { throw OracleError(description: "MI-Face: x0 has \(start.count) values, the model takes \(d)") }

@@ -1,0 +1,125 @@
+import Learning
+import MLCore
+
+/// One model the attacker trained itself on a known part of the audit records: its full answers on them
+/// (the attacker runs its own model), and which records it trained on.
+public struct ReferenceModel: Sendable {
+    /// The model (the attacker's own).
+    public let model: any Classifier & Sendable
+    /// `members[i]`: whether record i was in this model's training set.
+    public let members: [Bool]
+    /// The model's probabilities on the audit records.
+    public let probabilities: Matrix
+    /// Its probabilities on the mirrored records (image data), if any.
+    public let mirroredProbabilities: Matrix?
+    /// Its probabilities on the population samples, if any.
+    public let populationProbabilities: Matrix?
+
+    /// A reference model with its answers computed.
+    public init(model: any Classifier & Sendable, members: [Bool], records: Matrix, mirrored: Matrix?, population: Matrix?) {
+        self.model = model
+        self.members = members
+        probabilities = model.probabilities(records)
+        mirroredProbabilities = mirrored.map { model.probabilities($0) }
+        populationProbabilities = population.map { model.probabilities($0) }
+    }
+}
+
+/// What a membership-inference attacker knows when it audits one target: the records it asks about (with their
+/// labels), its own reference and shadow models, population samples from the same distribution, and how to
+/// mirror an input (image data). The truth about the target's members is not here: only the evaluation has it.
+public struct MembershipAudit: Sendable {
+    /// The records the attacker asks about.
+    public let records: LabeledData
+    /// Reference models (LiRA, RMIA): every attacker model, none of them the target.
+    public let references: [ReferenceModel]
+    /// Shadow models (Shokri et al., ML-Leaks, thresholds): a subset of the attacker's models.
+    public let shadows: [ReferenceModel]
+    /// Population samples z (RMIA): from the data distribution, not among the audited records where the data allow.
+    public let population: LabeledData
+    /// The records mirrored left to right, for image data (LiRA's mirrored queries); nil otherwise.
+    public let mirroredRecords: Matrix?
+
+    /// An audit; every reference and shadow must answer for every record.
+    public init(
+        records: LabeledData, references: [ReferenceModel], shadows: [ReferenceModel], population: LabeledData, mirroredRecords: Matrix?
+    ) {
+        self.records = records
+        self.references = references
+        self.shadows = shadows
+        self.population = population
+        self.mirroredRecords = mirroredRecords
+    }
+
+    /// The same audit with only the first `count` reference models (the reference-count sweep).
+    public func withReferences(_ count: Int) -> MembershipAudit {
+        MembershipAudit(
+            records: records, references: Array(references.prefix(count)), shadows: shadows, population: population,
+            mirroredRecords: mirroredRecords)
+    }
+
+    /// The audit an attacker can rehearse on: its first reference model plays the target (its membership is known),
+    /// the others stay references. Attacks set their decision thresholds this way where no natural one exists.
+    public func rehearsal() throws -> (target: Oracle, members: [Bool], audit: MembershipAudit) {
+        guard references.count >= 2 else {
+            throw OracleError(description: "a rehearsal needs at least two reference models (got \(references.count))")
+        }
+        let pseudo = references[0]
+        let rest = MembershipAudit(
+            records: records, references: Array(references.dropFirst()), shadows: shadows, population: population,
+            mirroredRecords: mirroredRecords)
+        return (try Oracle(pseudo.model, access: .blackBox), pseudo.members, rest)
+    }
+}
+
+/// What a membership-inference attack answered for every audited record.
+public struct MembershipScores: Sendable {
+    /// Higher means "more likely a member"; the ROC is swept over these.
+    public let scores: [Double]
+    /// The attack's own call for each record (its decision rule).
+    public let decisions: [Bool]
+    /// Queries the attack sent to the target, per audited record.
+    public let queriesPerRecord: Double
+
+    /// Scores with a decision threshold: a record is called a member when its score is at least `threshold`.
+    public init(scores: [Double], threshold: Double, queries: Int) {
+        self.scores = scores
+        decisions = scores.map { $0 >= threshold }
+        queriesPerRecord = Double(queries) / Double(max(scores.count, 1))
+    }
+
+    /// Scores with explicit decisions.
+    public init(scores: [Double], decisions: [Bool], queries: Int) {
+        self.scores = scores
+        self.decisions = decisions
+        queriesPerRecord = Double(queries) / Double(max(scores.count, 1))
+    }
+}
+
+/// What an attack needs to see of the target.
+public enum OutputNeed: String, Sendable {
+    /// The confidences (a policy that shows them, however coarsely).
+    case confidences
+    /// The predicted labels only.
+    case labels
+}
+
+/// A membership-inference attack: given black-box access to a target and the attacker's knowledge, a score for
+/// every audited record.
+public protocol MembershipAttack: Sendable {
+    /// The name in tables (lower case, e.g. `lira_online`).
+    var name: String { get }
+    /// What it needs of the target's answers.
+    var needs: OutputNeed { get }
+    /// Scores every audited record, querying the target (and counting the queries).
+    func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores
+}
+
+extension MembershipAttack {
+    /// The queries `target` counted while `body` ran.
+    func counting<T>(_ target: Oracle, _ body: () throws -> T) rethrows -> (T, Int) {
+        let before = target.queries
+        let value = try body()
+        return (value, target.queries - before)
+    }
+}

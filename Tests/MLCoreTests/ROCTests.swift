@@ -1,0 +1,87 @@
+import Foundation
+import MLCore
+import Testing
+
+/// ROC points, AUC, TPR at a false-positive rate, advantage and thresholds, on cases worked by hand.
+struct ROCCurveTests {
+    @Test func pointsGroupTiesAndTheAreaMatchesMannWhitney() {
+        // Scores (member?): 0.9 (yes), 0.8 (no), 0.8 (yes), 0.5 (yes), 0.1 (no).
+        let roc = ROCCurve(scores: [0.9, 0.8, 0.8, 0.5, 0.1], positives: [true, false, true, true, false])
+        let fprs: [Double] = roc.points.map(\.fpr)
+        let tprs: [Double] = roc.points.map(\.tpr)
+        #expect(fprs == [0, 0, 0.5, 0.5, 1])
+        #expect(tprs == [0, 1.0 / 3, 2.0 / 3, 1, 1])
+        #expect(roc.points.map(\.threshold) == [.infinity, 0.9, 0.8, 0.5, 0.1])
+        // Pairs: 6 positive-negative pairs; the positives win 4, tie 1 (0.8 with 0.8), lose 1 (0.5 below 0.8): 4.5 / 6.
+        #expect(abs(roc.auc - 4.5 / 6) < 1e-12)
+        #expect(abs(roc.auc - ROC.auc(scores: [0.9, 0.8, 0.8, 0.5, 0.1], positives: [true, false, true, true, false])) < 1e-12)
+    }
+
+    @Test func tprAtAFalsePositiveRateIsWhatARealThresholdAchieves() {
+        let roc = ROCCurve(scores: [0.9, 0.8, 0.8, 0.5, 0.1], positives: [true, false, true, true, false])
+        #expect(roc.tpr(atFPR: 0) == 1.0 / 3)  // before the first false positive
+        #expect(roc.tpr(atFPR: 0.49) == 1.0 / 3)  // no interpolation towards the tied point at FPR 0.5
+        #expect(roc.tpr(atFPR: 0.5) == 1)
+        #expect(abs(roc.advantage - 0.5) < 1e-12)  // TPR 1 at FPR 0.5
+        #expect(roc.bestThreshold == 0.5)
+    }
+
+    @Test func degenerateCases() {
+        let allTied = ROCCurve(scores: [1, 1, 1, 1], positives: [true, false, true, false])
+        #expect(allTied.points.count == 2 && allTied.auc == 0.5 && allTied.tpr(atFPR: 0.1) == 0)
+        let perfect = ROCCurve(scores: [3, 2, 1, 0], positives: [true, true, false, false])
+        #expect(perfect.auc == 1 && perfect.tpr(atFPR: 0) == 1 && perfect.advantage == 1)
+        #expect(ROCCurve(scores: [1, 2], positives: [true, true]).auc.isNaN)
+    }
+
+    @Test func decisionScoresAndThresholds() {
+        let d = DecisionScore(decisions: [true, true, false, false, true], truth: [true, false, true, false, true])
+        #expect(d.truePositives == 2 && d.falsePositives == 1 && d.positives == 3 && d.negatives == 2)
+        #expect(abs(d.precision - 2.0 / 3) < 1e-12 && abs(d.recall - 2.0 / 3) < 1e-12)
+        #expect(abs(d.balancedAccuracy - (2.0 / 3 + 0.5) / 2) < 1e-12)
+        #expect(DecisionScore(decisions: [false], truth: [true]).precision.isNaN)
+        // Per class: class 0 separates at 0.6, class 1 at 0.2; a class with one side only takes the global threshold.
+        let t = Thresholds.perClass(
+            scores: [0.9, 0.6, 0.3, 0.2, 0.1, 0.5], truth: [true, true, false, true, false, true], classes: [0, 0, 0, 1, 1, 2],
+            classCount: 3)
+        #expect(
+            t[0] == 0.6 && t[1] == 0.2
+                && t[2] == Thresholds.best(scores: [0.9, 0.6, 0.3, 0.2, 0.1, 0.5], truth: [true, true, false, true, false, true]))
+    }
+
+    @Test func theSpreadConventionIsTheSampleStandardDeviation() {
+        let s = Statistics.meanAndSpread([1, 2, 3, 4])
+        #expect(s.mean == 2.5 && abs(s.sd - (5.0 / 3).squareRoot()) < 1e-12)
+        #expect(Statistics.meanAndSpread([7]).sd == 0)
+    }
+}
+
+/// The vectorised exp, tanh and square root against libm over the ranges training meets.
+struct FastMathTests {
+    @Test func expTanhAndSqrtAreWithinAFewUnitsInTheLastPlace() {
+        var worstExp: Float = 0
+        var worstTanh: Float = 0
+        var worstSqrt: Float = 0
+        var x: Float = -20
+        while x < 20 {
+            let v = SIMD8<Float>((0..<8).map { x + Float($0) * 0.0013 })
+            let e = FastMath.exp(v)
+            let t = FastMath.tanh(v)
+            let s = FastMath.sqrt(v * v * 3)
+            for k in 0..<8 {
+                worstExp = max(worstExp, abs(e[k] - expf(v[k])) / expf(v[k]))
+                worstTanh = max(worstTanh, abs(t[k] - tanhf(v[k])))
+                let root = (v[k] * v[k] * 3).squareRoot()
+                if root > 0 { worstSqrt = max(worstSqrt, abs(s[k] - root) / root) }
+            }
+            x += 0.0117
+        }
+        #expect(worstExp < 1e-6, "exp: worst relative error \(worstExp)")
+        #expect(worstTanh < 2e-7, "tanh: worst absolute error \(worstTanh)")
+        #expect(worstSqrt < 3e-7, "sqrt: worst relative error \(worstSqrt)")
+        #expect(FastMath.sqrt(SIMD8(repeating: 0)) == SIMD8(repeating: 0))
+        var buffer: [Float] = [-100, -1, 0, 1, 100, 0.5, 2, 3, -3]
+        buffer.withUnsafeMutableBufferPointer { FastMath.tanh($0.baseAddress!, $0.count) }
+        #expect(buffer[0] == -1 && buffer[2] == 0 && buffer[4] == 1 && abs(buffer[8] + tanhf(3)) < 2e-7)
+    }
+}
