@@ -177,17 +177,19 @@ struct ShallowState {
             grads.withUnsafeMutableBufferPointer { g in
                 z1.withUnsafeMutableBufferPointer { a in
                     z2.withUnsafeMutableBufferPointer { o in
-                        let P = p.baseAddress!
-                        let G = g.baseAddress!
-                        let A = a.baseAddress!
-                        let O = o.baseAddress!
-                        // First layer: A = X_batch W1 + b1, from the non-zeros or by one product.
+                        let weights = p.baseAddress!
+                        let gradient = g.baseAddress!
+                        let hidden = a.baseAddress!
+                        let output = o.baseAddress!
+                        // First layer: hidden = X_batch W1 + b1, from the non-zeros or by one product.
                         if let sp = data.sparse {
                             sp.rowStart.withUnsafeBufferPointer { rs in
                                 sp.columns.withUnsafeBufferPointer { cs in
                                     withOptionalBuffer(sp.values) { vs in
                                         for (r, row) in batch.enumerated() {
-                                            Kernels.sparseRow(h, P, P + b1, cs.baseAddress!, vs, Int(rs[row]), Int(rs[row + 1]), A + r * h)
+                                            Kernels.sparseRow(
+                                                h, weights, weights + b1, cs.baseAddress!, vs, Int(rs[row]), Int(rs[row + 1]),
+                                                hidden + r * h)
                                         }
                                     }
                                 }
@@ -199,17 +201,17 @@ struct ShallowState {
                                         (x.baseAddress! + r * d).update(from: src.baseAddress! + row * d, count: d)
                                     }
                                 }
-                                for r in 0..<n { (A + r * h).update(from: P + b1, count: h) }
-                                Kernels.gemm(n, h, d, x.baseAddress!, d, false, P, h, false, A, h, beta: 1)
+                                for r in 0..<n { (hidden + r * h).update(from: weights + b1, count: h) }
+                                Kernels.gemm(n, h, d, x.baseAddress!, d, false, weights, h, false, hidden, h, beta: 1)
                             }
                         }
-                        Kernels.activate(act, A, n * h)
-                        // Second layer: O = A W2^T + b2, then the softmax cross-entropy gradient (mean over the batch).
-                        for r in 0..<n { (O + r * c).update(from: P + b2, count: c) }
-                        Kernels.gemm(n, c, h, A, h, false, P + w2, h, true, O, c, beta: 1)
+                        Kernels.activate(act, hidden, n * h)
+                        // Second layer: output = hidden W2^product + b2, then the softmax cross-entropy gradient (mean over the batch).
+                        for r in 0..<n { (output + r * c).update(from: weights + b2, count: c) }
+                        Kernels.gemm(n, c, h, hidden, h, false, weights + w2, h, true, output, c, beta: 1)
                         let inv = 1 / Float(n)
                         for r in 0..<n {
-                            let row = O + r * c
+                            let row = output + r * c
                             var mx = -Float.infinity
                             for j in 0..<c { mx = max(mx, row[j]) }
                             var sum: Float = 0
@@ -223,28 +225,28 @@ struct ShallowState {
                             for j in 0..<c { row[j] *= scale }
                             row[y] -= inv
                         }
-                        // Gradients: W2 += O^T A, b2 += column sums of O; then back through W2 and the activation.
-                        Kernels.gemm(c, h, n, O, c, true, A, h, false, G + w2, h, beta: 1)
+                        // Gradients: W2 += output^product hidden, b2 += column sums of output; then back through W2 and the activation.
+                        Kernels.gemm(c, h, n, output, c, true, hidden, h, false, gradient + w2, h, beta: 1)
                         for r in 0..<n {
-                            for j in 0..<c { G[b2 + j] += O[r * c + j] }
+                            for j in 0..<c { gradient[b2 + j] += output[r * c + j] }
                         }
-                        // dZ1 = (O W2) times the activation's derivative, written over A (no longer needed).
+                        // dZ1 = (output W2) times the activation's derivative, written over hidden (no longer needed).
                         dz.withUnsafeMutableBufferPointer { t in
-                            let T = t.baseAddress!
-                            Kernels.gemm(n, h, c, O, c, false, P + w2, h, false, T, h, beta: 0)
-                            Kernels.derivative(act, A, n * h)
-                            for i in 0..<(n * h) { A[i] *= T[i] }
+                            let product = t.baseAddress!
+                            Kernels.gemm(n, h, c, output, c, false, weights + w2, h, false, product, h, beta: 0)
+                            Kernels.derivative(act, hidden, n * h)
+                            for i in 0..<(n * h) { hidden[i] *= product[i] }
                         }
                         for r in 0..<n {
-                            let row = A + r * h
-                            for j in 0..<h { G[b1 + j] += row[j] }
+                            let row = hidden + r * h
+                            for j in 0..<h { gradient[b1 + j] += row[j] }
                         }
                         // First-layer weights: for sparse rows, updated here feature by feature from dZ1 (no
-                        // gradient buffer); for dense rows, W1 += X^T dZ1 by one product and the common update.
+                        // gradient buffer); for dense rows, W1 += X^product dZ1 by one product and the common update.
                         if data.sparse != nil {
                         } else {
                             gathered.withUnsafeBufferPointer { x in
-                                Kernels.gemm(d, h, n, x.baseAddress!, d, true, A, h, false, G, h, beta: 1)
+                                Kernels.gemm(d, h, n, x.baseAddress!, d, true, hidden, h, false, gradient, h, beta: 1)
                             }
                         }
                     }
