@@ -206,7 +206,7 @@ struct ShallowState {
                             }
                         }
                         Kernels.activate(act, hidden, n * h)
-                        // Second layer: output = hidden W2^product + b2, then the softmax cross-entropy gradient (mean over the batch).
+                        // Second layer: output = hidden W2^T + b2, then the softmax cross-entropy gradient (mean over the batch).
                         for r in 0..<n { (output + r * c).update(from: weights + b2, count: c) }
                         Kernels.gemm(n, c, h, hidden, h, false, weights + w2, h, true, output, c, beta: 1)
                         let inv = 1 / Float(n)
@@ -225,7 +225,7 @@ struct ShallowState {
                             for j in 0..<c { row[j] *= scale }
                             row[y] -= inv
                         }
-                        // Gradients: W2 += output^product hidden, b2 += column sums of output; then back through W2 and the activation.
+                        // Gradients: W2 += output^T hidden, b2 += column sums of output; then back through W2 and the activation.
                         Kernels.gemm(c, h, n, output, c, true, hidden, h, false, gradient + w2, h, beta: 1)
                         for r in 0..<n {
                             for j in 0..<c { gradient[b2 + j] += output[r * c + j] }
@@ -242,7 +242,7 @@ struct ShallowState {
                             for j in 0..<h { gradient[b1 + j] += row[j] }
                         }
                         // First-layer weights: for sparse rows, updated here feature by feature from dZ1 (no
-                        // gradient buffer); for dense rows, W1 += X^product dZ1 by one product and the common update.
+                        // gradient buffer); for dense rows, W1 += X^T dZ1 by one product and the common update.
                         if data.sparse != nil {
                         } else {
                             gathered.withUnsafeBufferPointer { x in
