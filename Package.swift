@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "Fredrikson2015Faces", targets: ["Fredrikson2015Faces"]),
         .executable(name: "Fredrikson2014Warfarin", targets: ["Fredrikson2014Warfarin"]),
+        .executable(name: "Shokri2017Membership", targets: ["Shokri2017Membership"]),
         .executable(name: "Benchmarks", targets: ["Benchmarks"]),
         // The libraries as one dynamic library, for notebook scripts (Scripts/notebook.sh).
         .library(name: "InversionLab", type: .dynamic, targets: ["MLCore", "Learning", "Datasets", "Privacy", "Reporting"]),
@@ -53,6 +54,12 @@ let package = Package(
             ]),
         .executableTarget(
             name: "Fredrikson2014Warfarin",
+            dependencies: [
+                "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "Shokri2017Membership",
             dependencies: [
                 "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes every parser that reads bytes from outside with libFuzzer (swiftc -sanitize=fuzzer,address):
-# PGM, the CSV reader, the IWPC loader, the ZIP reader with inflate, checksum lists, .npy files (MLCore and
-# Datasets), and PNG reading (Reporting, through libpng). A parser may reject an input only with its typed
+# PGM, the CSV reader, the IWPC loader, the ZIP reader with inflate, checksum lists, .npy files, the Location,
+# UCI Adult and IDX (MNIST) loaders (MLCore and Datasets), and PNG reading (Reporting, through libpng). A parser may reject an input only with its typed
 # error; a trap, a crash, another error, a leak of memory safety or a result that breaks the format's
 # promises stops the run with the input saved in .build-fuzz/crashes/.
 #
 # Usage: Scripts/fuzz.sh [--seconds S | --runs N] [TARGET ...]
 #   --seconds S  fuzz each target for S seconds (default 10)
 #   --runs N     fuzz each target for N inputs instead
-#   TARGET       any of: pgm csv iwpc zip checksums npy png (default: all)
+#   TARGET       any of: pgm csv iwpc zip checksums npy location adult idx png (default: all)
 # Seeds come from Tests/Fixtures (and Tests/Fixtures/fuzz); corpora grow in .build-fuzz/corpus/TARGET.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,11 +20,11 @@ while [ $# -gt 0 ]; do
     --seconds) limit=(-max_total_time="$2"); shift 2 ;;
     --runs) limit=(-runs="$2"); shift 2 ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    pgm|csv|iwpc|zip|checksums|npy|png) targets+=("$1"); shift ;;
+    pgm|csv|iwpc|zip|checksums|npy|location|adult|idx|png) targets+=("$1"); shift ;;
     *) echo "fuzz: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(pgm csv iwpc zip checksums npy png)
+[ ${#targets[@]} -gt 0 ] || targets=(pgm csv iwpc zip checksums npy location adult idx png)
 
 build="$root/.build-fuzz"
 mkdir -p "$build/crashes"
@@ -63,6 +63,9 @@ seed() {  # target -> the fixtures that start its corpus
     zip) echo Tests/Fixtures/tiny_dataset.zip ;;
     checksums) echo Tests/Fixtures/fuzz/tiny.sha256 ;;
     npy) echo Tests/Fixtures/fuzz/tiny.npy ;;
+    location) echo Tests/Fixtures/fuzz/location_rows.csv ;;
+    adult) echo Tests/Fixtures/fuzz/adult_rows.txt ;;
+    idx) echo Tests/Fixtures/fuzz/tiny-images.idx Tests/Fixtures/fuzz/tiny-labels.idx.gz ;;
     png) echo Tests/Fixtures/fuzz/tiny-gray.png Tests/Fixtures/fuzz/tiny-rgb.png ;;
   esac
 }

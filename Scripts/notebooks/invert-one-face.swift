@@ -33,7 +33,7 @@ let model = try ModelIO.load(from: modelFolder)
 print("model: \(model.inputSize) inputs, \(model.classCount) classes, \(model.parameterCount) parameters")
 
 // The attacker gets white-box access through the oracle, which counts every query.
-let oracle = Oracle(model, access: .whiteBox)
+let oracle = try Oracle(model, access: .whiteBox)
 var attack = MIFace()
 attack.cost = .negativeLogP
 let inversion = try attack.run(labels: [subject - 1], oracle: oracle)[0]

@@ -65,6 +65,22 @@ public struct Image8: Equatable, Sendable {
     }
 }
 
+extension Image8 {
+    /// The image `k` times larger in each direction (each pixel a k x k block), for small images in figures.
+    public func scaled(by k: Int) -> Image8 {
+        guard k > 1 else { return self }
+        var out = Image8(width: width * k, height: height * k, channels: channels)
+        for y in 0..<(height * k) {
+            for x in 0..<(width * k) {
+                for ch in 0..<channels {
+                    out.pixels[(y * width * k + x) * channels + ch] = pixels[((y / k) * width + x / k) * channels + ch]
+                }
+            }
+        }
+        return out
+    }
+}
+
 /// Lays equally sized tiles out in a grid with a margin, for figures.
 public enum ImageGrid {
     /// A grid of `columns` tiles per row; every tile must have the size of the first.

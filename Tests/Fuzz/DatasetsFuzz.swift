@@ -1,5 +1,6 @@
 // libFuzzer entry point for the parsers of MLCore and Datasets that read bytes from outside: PGM, the CSV
-// reader, the IWPC loader, the ZIP reader with inflate, the checksum lists and .npy files. Built and run by
+// reader, the IWPC loader, the ZIP reader with inflate, the checksum lists, .npy files, and the Location, UCI
+// Adult and IDX (MNIST, gzip included) loaders. Built and run by
 // Scripts/fuzz.sh, which compiles MLCore's and Datasets' sources into one module with this file, so the
 // modules' imports are gone here. FUZZ_TARGET picks the parser. A rejected input must be a typed error;
 // anything else (another error, a trap, a result that breaks the format's promises) is a crash.
@@ -37,8 +38,21 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         case "npy":
             let (values, shape) = try NPY.decode(bytes)
             guard values.count == shape.reduce(1, *) else { fatalError("NPY: \(values.count) values for shape \(shape)") }
+        case "location":
+            let data = try Location.parse(bytes, file: "bangkok")
+            guard data.features.rows == data.count, data.labels.allSatisfy({ (0..<30).contains($0) }) else {
+                fatalError("Location: bad rows")
+            }
+        case "adult":
+            let records = try UCIAdult.parse(String(decoding: bytes, as: UTF8.self), file: "adult.data")
+            let split = UCIAdult.encode(train: records, test: records)
+            guard split.train.features.isFinite else { fatalError("Adult: a non-finite feature") }
+        case "idx":
+            let raw = bytes.first == 0x1F ? try IDX.gunzip(bytes, file: "fuzz.gz") : bytes
+            let (dimensions, values) = try IDX.parse(raw, file: "fuzz.idx")
+            guard values.count == dimensions.reduce(1, *) else { fatalError("IDX: \(values.count) values for \(dimensions)") }
         default:
-            fatalError("FUZZ_TARGET must be one of pgm, csv, iwpc, zip, checksums, npy (got '\(fuzzTarget)')")
+            fatalError("FUZZ_TARGET must be one of pgm, csv, iwpc, zip, checksums, npy, location, adult, idx (got '\(fuzzTarget)')")
         }
     } catch is DatasetError {
     } catch is NPYError {

@@ -19,7 +19,7 @@ import MLCore
 /// - A record without IN (or OUT) reference models, which happens with few of them, takes that side's mean as the
 ///   other side's plus the average IN-OUT difference over the records that have both, and the fixed spread.
 /// - Decision rule: online, a likelihood ratio above 1; offline, the threshold with the best balanced accuracy when
-///   the attack rehearses on one of its own reference models.
+///   the attack rehearses on one of its own reference models (with a single reference model, above the OUT median).
 public struct LiRA: MembershipAttack {
     /// Online (IN and OUT models) or offline (OUT models only).
     public let online: Bool
@@ -48,6 +48,10 @@ public struct LiRA: MembershipAttack {
     public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         let (scores, queries) = try counting(target) { try score(target: target, audit: audit) }
         if online { return MembershipScores(scores: scores, threshold: 0, queries: queries) }
+        guard audit.references.count >= 2 else {
+            // No rehearsal with a single reference model: a member is a record above the OUT median.
+            return MembershipScores(scores: scores, threshold: Foundation.log(0.5), queries: queries)
+        }
         let rehearsal = try audit.rehearsal()
         let rehearsed = try score(target: rehearsal.target, audit: rehearsal.audit)
         return MembershipScores(scores: scores, threshold: Thresholds.best(scores: rehearsed, truth: rehearsal.members), queries: queries)

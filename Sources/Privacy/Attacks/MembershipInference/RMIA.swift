@@ -16,7 +16,8 @@ import MLCore
 ///   reference holds x with probability one half; with a fixed split (every record in exactly half of all models) a
 ///   target's references hold its members once fewer than its non-members, and a plain average would leak that.
 /// - `a` is tuned over 0, 0.1, ..., 1 by AUC on a rehearsal (one of the attacker's reference models as the target),
-///   as Privacy Meter tunes it on a paired model.
+///   as Privacy Meter tunes it on a paired model; with a single reference model there is no rehearsal, and a is
+///   Privacy Meter's default 0.3 and the decision threshold one half.
 /// - The score is a monotone function of the record's own ratio for a fixed set of z, so the ROC does not depend on
 ///   z; z matters for the decision, which is the threshold with the best balanced accuracy on the rehearsal.
 /// - The share of z moves in steps of 1/|z|, so records beyond every z tie at 1 (or within one step); ties within a
@@ -42,6 +43,12 @@ public struct RMIA: MembershipAttack {
     /// Scores every record against the population samples.
     public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         guard gamma > 0 else { throw OracleError(description: "RMIA: gamma must be positive (got \(gamma))") }
+        guard audit.references.count >= 2 else {
+            // No rehearsal with a single reference model: Privacy Meter's default a, and a member is a record whose
+            // ratio beats half the population.
+            let (scores, queries) = try counting(target) { try score(target: target, audit: audit, a: offlineA ?? 0.3) }
+            return MembershipScores(scores: scores, threshold: 0.5, queries: queries)
+        }
         let rehearsal = try audit.rehearsal()
         let a = try offlineA ?? tuneA(rehearsal)
         let (scores, queries) = try counting(target) { try score(target: target, audit: audit, a: a) }

@@ -1,0 +1,200 @@
+// Everything the run writes to out/Shokri2017Membership/: the tables (fixed headers, no wall-clock figures),
+// the ROC curves on log-log axes, the attack summary, the reference-count sweep, the most and least exposed
+// records, the leakage-versus-overfitting figure, and report.md.
+
+import ExperimentKit
+import Foundation
+import Learning
+import MLCore
+import Privacy
+import Reporting
+
+/// Everything a run computed, as the outputs and the report read it.
+struct Results {
+    let plans: Plans
+    let worlds: [AuditWorld]
+    let attacks: [AttackResult]
+    let sweep: ReferenceSweep?
+
+    /// The results of one dataset, in attack order.
+    func results(_ d: AuditedDataset) -> [AttackResult] { attacks.filter { $0.dataset == d } }
+
+    /// One attack's result on one dataset.
+    func result(_ d: AuditedDataset, _ attack: String) -> AttackResult? { attacks.first { $0.dataset == d && $0.attack == attack } }
+
+    /// The targets' mean train and test accuracy (and spreads).
+    func accuracy(_ world: AuditWorld) -> (train: (mean: Double, sd: Double), test: (mean: Double, sd: Double)) {
+        let acc = (0..<world.plan.targets).map { world.accuracy($0) }
+        return (Statistics.meanAndSpread(acc.map(\.train)), Statistics.meanAndSpread(acc.map(\.test)))
+    }
+
+    /// The attack with the highest mean TPR at 0.1 % FPR on a dataset (AUC breaks ties).
+    func best(_ d: AuditedDataset) -> AttackResult? {
+        results(d).max { a, b in
+            let (ta, tb) = (a.metric(.tprAt01).mean, b.metric(.tprAt01).mean)
+            return ta != tb ? ta < tb : a.metric(.auc).mean < b.metric(.auc).mean
+        }
+    }
+}
+
+enum Outputs {
+    /// The attacks each ROC figure shows (the others are in attacks.csv).
+    static let plotted = [
+        "shokri", "ml_leaks", "loss", "confidence_class", "mentr_class", "lira_online", "lira_offline", "lira_online_mirror", "rmia",
+        "rmia_offline", "label_gap", "label_robustness",
+    ]
+
+    static func write(_ r: Results, to run: ExperimentRun) throws {
+        var models = CSVTable(header: [
+            "dataset", "pool", "population", "classes", "models", "targets", "shadows", "hidden", "epochs", "batch", "train_accuracy",
+            "train_accuracy_sd", "test_accuracy", "test_accuracy_sd", "gap",
+        ])
+        for w in r.worlds {
+            let acc = r.accuracy(w)
+            models.append([
+                .text(w.plan.dataset.rawValue), .int(w.pool.count), .int(w.population.count), .int(w.pool.classCount), .int(w.plan.models),
+                .int(w.plan.targets), .int(w.plan.shadows), .int(w.plan.hidden), .int(w.plan.training.epochs),
+                .int(w.plan.training.batchSize), .number(acc.train.mean, decimals: 4), .number(acc.train.sd, decimals: 4),
+                .number(acc.test.mean, decimals: 4), .number(acc.test.sd, decimals: 4),
+                .number(acc.train.mean - acc.test.mean, decimals: 4),
+            ])
+        }
+        try run.write(models, to: "models.csv")
+
+        let metrics = MembershipEvaluation.Metric.allCases
+        var attacks = CSVTable(
+            header: ["dataset", "attack", "output"] + metrics.flatMap { [$0.rawValue, $0.rawValue + "_sd"] }
+                + ["n_members", "n_nonmembers", "targets", "queries_per_record"])
+        for a in r.attacks {
+            var row: [CSVField] = [.text(a.dataset.rawValue), .text(a.attack), .text(a.needs.rawValue)]
+            for m in metrics {
+                let v = a.metric(m)
+                row += [.number(v.mean, decimals: 4), .number(v.sd, decimals: 4)]
+            }
+            let members = a.evaluations.map { Double($0.roc.positives) }
+            let others = a.evaluations.map { Double($0.roc.negatives) }
+            row += [
+                .number(Statistics.meanAndSpread(members).mean, decimals: 1), .number(Statistics.meanAndSpread(others).mean, decimals: 1),
+                .int(a.evaluations.count), .number(a.queriesPerRecord, decimals: 3),
+            ]
+            attacks.append(row)
+        }
+        try run.write(attacks, to: "attacks.csv")
+
+        // scores.csv: every audited record's score under every attack, against the first target.
+        let names = r.attacks.reduce(into: [String]()) { if !$0.contains($1.attack) { $0.append($1.attack) } }
+        var scores = CSVTable(header: ["dataset", "record", "label", "member"] + names)
+        for w in r.worlds {
+            let found = Dictionary(uniqueKeysWithValues: r.results(w.plan.dataset).map { ($0.attack, $0.firstScores) })
+            for i in 0..<w.pool.count {
+                scores.append(
+                    [.text(w.plan.dataset.rawValue), .int(i), .int(w.pool.labels[i]), .int(w.keep[0][i] ? 1 : 0)]
+                        + names.map { n in found[n].map { .number($0[i], decimals: 6) } ?? .missing })
+            }
+        }
+        try run.write(scores, to: "scores.csv")
+
+        if let s = r.sweep {
+            var sweep = CSVTable(header: ["dataset", "attack", "references", "tpr_at_0.1pct_fpr", "auc"])
+            let dataset = r.worlds.first { $0.plan.dataset == .location }?.plan.dataset ?? r.worlds.first?.plan.dataset
+            for name in s.tpr.keys.sorted() {
+                for (k, count) in s.counts.enumerated() {
+                    sweep.append([
+                        .text(dataset?.rawValue ?? ""), .text(name), .int(count), .number(s.tpr[name]?[k] ?? .nan, decimals: 4),
+                        .number(s.auc[name]?[k] ?? .nan, decimals: 4),
+                    ])
+                }
+            }
+            try run.write(sweep, to: "references.csv")
+            try run.write(sweepFigure(s, dataset: dataset?.rawValue ?? ""), to: "lira-vs-references.png")
+        }
+
+        for w in r.worlds {
+            try run.write(rocFigure(r.results(w.plan.dataset), dataset: w.plan.dataset), to: "roc-\(w.plan.dataset).png")
+            if let size = w.pool.imageSize, let best = r.best(w.plan.dataset) {
+                try run.write(exposedFigure(w, best, width: size.width, height: size.height), to: "exposed-\(w.plan.dataset).png")
+            }
+        }
+        try run.write(summaryFigure(r), to: "attacks.png")
+        try run.write(gapFigure(r), to: "gap.png")
+        try run.write(Report.render(r, run: run), to: "report.md")
+    }
+
+    /// The FPR grid of the ROC figures: log-spaced from 1e-4 to 1.
+    static let grid: [Double] = (0...40).map { pow(10, -4 + Double($0) / 10) }
+
+    /// Every plotted attack's ROC (averaged over targets) on log-log axes, with the diagonal.
+    static func rocFigure(_ results: [AttackResult], dataset: AuditedDataset) -> Image8 {
+        let shown = results.filter { plotted.contains($0.attack) }
+        var series = shown.enumerated().map { k, a in
+            PlotSeries(
+                a.attack, points: zip(grid, a.meanROC(grid)).map { ($0, max($1, 1e-5)) },
+                color: Color.palette[k % Color.palette.count], dashed: k >= Color.palette.count, markers: false)
+        }
+        series.append(PlotSeries("chance", points: [(1e-4, 1e-4), (1, 1)], color: .gray, dashed: true, markers: false))
+        let plot = LinePlot(
+            title: "\(dataset): ROC, mean over targets", x: Axis("false-positive rate", scale: .log10, range: 1e-4...1),
+            y: Axis("true-positive rate", scale: .log10, range: 1e-4...1), series: series, legend: .below)
+        return plot.render(width: 760, height: 900)
+    }
+
+    /// AUC and TPR at 0.1 % FPR per attack, one bar per dataset.
+    static func summaryFigure(_ r: Results) -> Image8 {
+        let names = r.attacks.reduce(into: [String]()) { if !$0.contains($1.attack) { $0.append($1.attack) } }
+        func chart(_ title: String, _ metric: MembershipEvaluation.Metric, _ axis: Axis) -> BarChart {
+            BarChart(
+                title: title, categories: names,
+                series: r.worlds.enumerated().map { k, w in
+                    (
+                        w.plan.dataset.rawValue, Color.palette[k % Color.palette.count],
+                        names.map { n in r.result(w.plan.dataset, n).map { $0.metric(metric).mean } ?? .nan }
+                    )
+                }, axis: axis)
+        }
+        return BarChart.row(
+            [chart("AUC (mean over targets)", .auc, Axis("AUC", range: 0.4...1)), chart("TPR at 0.1 % FPR", .tprAt01, Axis("TPR"))],
+            width: 640)
+    }
+
+    /// TPR at 0.1 % FPR against the number of reference models.
+    static func sweepFigure(_ s: ReferenceSweep, dataset: String) -> Image8 {
+        let series = s.tpr.keys.sorted().enumerated().map { k, name in
+            PlotSeries(
+                name, points: zip(s.counts, s.tpr[name] ?? []).filter { $0.1.isFinite }.map { (Double($0.0), 100 * $0.1) },
+                color: Color.palette[k % Color.palette.count])
+        }
+        return LinePlot(
+            title: "\(dataset): attacks with few reference models", x: Axis("reference models", scale: .log10),
+            y: Axis("TPR at 0.1 % FPR (%)"), series: series, legend: .below
+        ).render(width: 760, height: 620)
+    }
+
+    /// Each attack's advantage against the targets' train-test accuracy gap, one point per dataset.
+    static func gapFigure(_ r: Results) -> Image8 {
+        let shown = ["shokri", "loss", "mentr_class", "lira_online", "rmia", "label_gap"]
+        let gaps = Dictionary(uniqueKeysWithValues: r.worlds.map { w in (w.plan.dataset, r.accuracy(w)) })
+        let series = shown.enumerated().map { k, name in
+            PlotSeries(
+                name,
+                points: r.worlds.compactMap { w -> (Double, Double)? in
+                    guard let a = r.result(w.plan.dataset, name), let g = gaps[w.plan.dataset] else { return nil }
+                    return (100 * (g.train.mean - g.test.mean), 100 * a.metric(.advantage).mean)
+                }.sorted { $0.0 < $1.0 }, color: Color.palette[k % Color.palette.count])
+        }
+        return LinePlot(
+            title: "Leakage against overfitting, one point per dataset",
+            x: Axis("train - test accuracy (points)"), y: Axis("advantage, max TPR - FPR (points)"), series: series, legend: .below
+        ).render(width: 760, height: 620)
+    }
+
+    /// The 16 members the best attack scores highest beside the 16 it scores lowest (first target).
+    static func exposedFigure(_ w: AuditWorld, _ best: AttackResult, width: Int, height: Int) -> Image8 {
+        let members = w.pool.labels.indices.filter { w.keep[0][$0] }
+        let ranked = members.sorted { best.firstScores[$0] != best.firstScores[$1] ? best.firstScores[$0] > best.firstScores[$1] : $0 < $1 }
+        let scale = width < 64 ? 3 : 1
+        let tiles = (Array(ranked.prefix(16)) + Array(ranked.suffix(16))).map { i in
+            Image8.gray(w.pool.features.row(i), width: width, height: height).scaled(by: scale)
+        }
+        return ImageGrid.make(tiles, columns: 16, margin: 3)
+    }
+}
