@@ -166,7 +166,7 @@ struct Benchmarks: ParsableCommand {
         Console.section(5, "Membership inference: 64 Location models, then every attack against 8 targets")
         let data = try Location.load(from: DatasetStore(override: data, localRoot: PackageRoot.path("data")))
         let models = 64
-        let halves = (0..<models).map { _ in Array(rng.permutation(data.count).prefix(data.count / 2)).sorted() }
+        let halves = (0..<models).map { _ in rng.half(of: data.count) }
         let settings = TrainingSettings(epochs: 50, batchSize: 100, learningRate: 0.001, l2: 1e-6)
         let trainer = ShallowTrainer(hidden: 128, activation: .tanh, settings: settings)
         let inputs = ShallowInputs(data.features)

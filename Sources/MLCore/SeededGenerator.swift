@@ -84,6 +84,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return p
     }
 
+    /// A random half of 0..<count (count / 2 indices, in increasing order): one model's training set in a
+    /// membership-inference experiment.
+    public mutating func half(of count: Int) -> [Int] {
+        Array(permutation(count).prefix(count / 2)).sorted()
+    }
+
     /// `k` distinct indices drawn from `pool` without replacement.
     public mutating func sample<T>(_ pool: [T], count k: Int) -> [T] {
         precondition(k <= pool.count)

@@ -35,21 +35,26 @@ public struct PlotSeries: Sendable {
     public var errors: [Double]?
     /// Line colour; nil takes the next colour of the palette.
     public var color: Color?
-    /// Dashed instead of solid.
-    public var dashed: Bool
+    /// The dash length in pixels (on, then off); 0 draws a solid line.
+    public var dash: Int
+    /// Dashed (6-pixel dashes) instead of solid.
+    public var dashed: Bool {
+        get { dash > 0 }
+        set { dash = newValue ? 6 : 0 }
+    }
     /// A disc at each point.
     public var markers: Bool
 
     /// A series.
     public init(
         _ name: String, points: [(x: Double, y: Double)], errors: [Double]? = nil, color: Color? = nil,
-        dashed: Bool = false, markers: Bool = true
+        dashed: Bool = false, dash: Int? = nil, markers: Bool = true
     ) {
         self.name = name
         self.points = points
         self.errors = errors
         self.color = color
-        self.dashed = dashed
+        self.dash = dash ?? (dashed ? 6 : 0)
         self.markers = markers
     }
 }
@@ -138,9 +143,9 @@ public struct LinePlot: Sendable {
     }
 
     /// The legend's entries: each series, then each reference line (dashed, no marker).
-    var legendEntries: [(name: String, color: Color, dashed: Bool, marker: Bool)] {
-        series.enumerated().map { k, s in (s.name, s.color ?? Color.palette[k % Color.palette.count], s.dashed, s.markers) }
-            + references.map { ($0.name, $0.color, true, false) }
+    var legendEntries: [(name: String, color: Color, dash: Int, marker: Bool)] {
+        series.enumerated().map { k, s in (s.name, s.color ?? Color.palette[k % Color.palette.count], s.dash, s.markers) }
+            + references.map { ($0.name, $0.color, 8, false) }
     }
 
     /// Pixel width of each legend entry: line sample, gap, name at text scale 2.
@@ -201,7 +206,7 @@ public struct LinePlot: Sendable {
             let pts = s.points.map { (mapX($0.x), mapY($0.y)) }
             for i in pts.indices.dropFirst() {
                 guard let seg = PlotScale.clip(pts[i - 1], pts[i], to: box) else { continue }
-                c.line(seg.0.0, seg.0.1, seg.1.0, seg.1.1, color, width: 2, dash: s.dashed ? 6 : 0)
+                c.line(seg.0.0, seg.0.1, seg.1.0, seg.1.1, color, width: 2, dash: s.dash)
             }
             if let e = s.errors {
                 for (i, p) in s.points.enumerated() {
@@ -226,8 +231,8 @@ public struct LinePlot: Sendable {
 
         // Legend: a sample of each line and its name, on white, in the chosen corner or below.
         guard !entries.isEmpty else { return }
-        func sample(_ e: (name: String, color: Color, dashed: Bool, marker: Bool), x: Int, cy: Double) {
-            c.line(Double(x + 6), cy, Double(x + 32), cy, e.color, width: 2, dash: e.dashed ? 6 : 0)
+        func sample(_ e: (name: String, color: Color, dash: Int, marker: Bool), x: Int, cy: Double) {
+            c.line(Double(x + 6), cy, Double(x + 32), cy, e.color, width: 2, dash: e.dash)
             if e.marker { c.disc(Double(x + 19), cy, radius: 4, e.color) }
             c.text(e.name, x: x + 38, y: Int(cy) - 7, .black, scale: scale)
         }

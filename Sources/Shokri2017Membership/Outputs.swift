@@ -38,12 +38,6 @@ struct Results {
 }
 
 enum Outputs {
-    /// The attacks each ROC figure shows (the others are in attacks.csv).
-    static let plotted = [
-        "shokri", "ml_leaks", "loss", "confidence_class", "mentr_class", "lira_online", "lira_offline", "lira_online_mirror", "rmia",
-        "rmia_offline", "label_gap", "label_robustness",
-    ]
-
     static func write(_ r: Results, to run: ExperimentRun) throws {
         var models = CSVTable(header: [
             "dataset", "pool", "population", "classes", "models", "targets", "shadows", "hidden", "epochs", "batch", "train_accuracy",
@@ -123,19 +117,20 @@ enum Outputs {
     /// The FPR grid of the ROC figures: log-spaced from 1e-4 to 1.
     static let grid: [Double] = (0...40).map { pow(10, -4 + Double($0) / 10) }
 
-    /// Every plotted attack's ROC (averaged over targets) on log-log axes, with the diagonal.
+    /// Every attack's ROC (averaged over targets) on log-log axes, with the diagonal: seven colours, solid, dashed
+    /// and dotted in turn.
     static func rocFigure(_ results: [AttackResult], dataset: AuditedDataset) -> Image8 {
-        let shown = results.filter { plotted.contains($0.attack) }
-        var series = shown.enumerated().map { k, a in
+        let colours = Color.palette.count
+        var series = results.enumerated().map { k, a in
             PlotSeries(
-                a.attack, points: zip(grid, a.meanROC(grid)).map { ($0, max($1, 1e-5)) },
-                color: Color.palette[k % Color.palette.count], dashed: k >= Color.palette.count, markers: false)
+                a.attack, points: zip(grid, a.meanROC(grid)).map { ($0, max($1, 1e-5)) }, color: Color.palette[k % colours],
+                dash: [0, 7, 2][(k / colours) % 3], markers: false)
         }
-        series.append(PlotSeries("chance", points: [(1e-4, 1e-4), (1, 1)], color: .gray, dashed: true, markers: false))
+        series.append(PlotSeries("chance", points: [(1e-4, 1e-4), (1, 1)], color: .gray, dash: 12, markers: false))
         let plot = LinePlot(
             title: "\(dataset): ROC, mean over targets", x: Axis("false-positive rate", scale: .log10, range: 1e-4...1),
             y: Axis("true-positive rate", scale: .log10, range: 1e-4...1), series: series, legend: .below)
-        return plot.render(width: 760, height: 900)
+        return plot.render(width: 820, height: 1000)
     }
 
     /// AUC and TPR at 0.1 % FPR per attack, one bar per dataset.

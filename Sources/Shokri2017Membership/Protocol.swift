@@ -108,7 +108,7 @@ struct AuditWorld {
     static func halves(models: Int, records: Int, using rng: inout SeededGenerator) -> [[Bool]] {
         (0..<models).map { _ in
             var keep = [Bool](repeating: false, count: records)
-            for i in rng.permutation(records).prefix(records / 2) { keep[i] = true }
+            for i in rng.half(of: records) { keep[i] = true }
             return keep
         }
     }

@@ -98,7 +98,7 @@ struct PlantedModel: Classifier, Sendable {
         var rng = SeededGenerator(seed: seed)
         return (0..<models).map { _ in
             var keep = [Bool](repeating: false, count: records)
-            for i in rng.permutation(records).prefix(records / 2) { keep[i] = true }
+            for i in rng.half(of: records) { keep[i] = true }
             return keep
         }
     }
