@@ -107,13 +107,14 @@ enum Kernels {
         }
     }
 
-    /// Replaces each activation output y with the activation's derivative at that point (from y alone).
-    static func derivative(_ act: Layer, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    /// The activation's derivative at the point whose output is `y` (from `y` alone).
+    @inline(__always)
+    static func derivative(_ act: Layer, at y: Float) -> Float {
         switch act {
-        case .tanh: for i in 0..<n { y[i] = 1 - y[i] * y[i] }
-        case .sigmoid: for i in 0..<n { y[i] = y[i] * (1 - y[i]) }
-        case .relu: for i in 0..<n { y[i] = y[i] > 0 ? 1 : 0 }
-        case .dense: break
+        case .tanh: return 1 - y * y
+        case .sigmoid: return y * (1 - y)
+        case .relu: return y > 0 ? 1 : 0
+        case .dense: return 1
         }
     }
 
@@ -165,12 +166,14 @@ enum Kernels {
     /// feature j, its gradient row is the sum of the batch's dZ1 rows that have j non-zero (times the value), found
     /// through the batch's column index (`colStart`, `colRows`, `colValues`), plus L2. The sum is kept in registers,
     /// 16 outputs at a time, and the optimiser steps those 16 weights at once: the same arithmetic as `adam` or
-    /// `momentum` on a full gradient, with no gradient stored, cleared or read back.
+    /// `momentum` on a full gradient, with no gradient stored, cleared or read back. Under DP-SGD each weight's
+    /// gradient also gets N(0, noise^2), drawn 16 at a time.
     static func sparseFirstLayerStep(
         _ inputs: Int, _ h: Int, colStart: UnsafePointer<Int32>, colRows: UnsafePointer<Int32>, colValues: UnsafePointer<Float>?,
         dz: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
-        optimizer: Optimizer, lr: Float, c1: Float, c2: Float, l2: Float
+        optimizer: Optimizer, lr: Float, c1: Float, c2: Float, l2: Float, noise: Float, using rng: inout SeededGenerator
     ) {
+        var draws = SIMD16<Float>(repeating: 0)
         let dzr = UnsafeRawPointer(dz)
         let (pr, mr, vr) = (UnsafeMutableRawPointer(p), UnsafeMutableRawPointer(m), UnsafeMutableRawPointer(v))
         let a = lr / c1
@@ -209,6 +212,12 @@ enum Kernels {
                         let value = colValues?[e] ?? 1
                         for t in 0..<width { g[t] += value * dz[Int(colRows[e]) * h + c0 + t] }
                     }
+                }
+                if noise > 0 {
+                    withUnsafeMutableBytes(of: &draws) {
+                        rng.fillNormal($0.baseAddress!.assumingMemoryBound(to: Float.self), count: width, sigma: noise)
+                    }
+                    g += draws
                 }
                 let o = (j * h + c0) * 4
                 if width == 16 {

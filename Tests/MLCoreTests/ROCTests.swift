@@ -85,3 +85,54 @@ struct FastMathTests {
         #expect(buffer[0] == -1 && buffer[2] == 0 && buffer[4] == 1 && abs(buffer[8] + tanhf(3)) < 2e-7)
     }
 }
+
+/// The vector logarithm, sine and cosine, and the Gaussian deviates of private training.
+struct GaussianNoiseTests {
+    @Test func logSinAndCosMatchLibm() {
+        var worstLog: Float = 0
+        var worstTrig: Float = 0
+        var x: Float = 1e-7
+        while x <= 1 {
+            let v = SIMD8<Float>((0..<8).map { x * (1 + Float($0) * 0.01) })
+            let l = FastMath.log(v)
+            for k in 0..<8 { worstLog = max(worstLog, abs(l[k] - logf(v[k]))) }
+            x *= 1.013
+        }
+        var t: Float = -.pi
+        while t <= .pi {
+            let v = SIMD8<Float>((0..<8).map { min(t + Float($0) * 0.0009, .pi) })
+            let (s, c) = FastMath.sincos(v)
+            for k in 0..<8 { worstTrig = max(worstTrig, abs(s[k] - sinf(v[k])), abs(c[k] - cosf(v[k]))) }
+            t += 0.0071
+        }
+        #expect(worstLog < 2e-6, "log: worst absolute error \(worstLog)")
+        #expect(worstTrig < 5e-7, "sin/cos: worst absolute error \(worstTrig)")
+    }
+
+    @Test func fillNormalDrawsStandardNormalDeviates() {
+        var rng = SeededGenerator(seed: 4)
+        let n = 200_003  // not a multiple of 16: the tail path too
+        var x = [Float](repeating: .nan, count: n)
+        x.withUnsafeMutableBufferPointer { rng.fillNormal($0.baseAddress!, count: n, sigma: 2) }
+        #expect(x.allSatisfy { $0.isFinite })
+        let z = x.map { Double($0) / 2 }.sorted()
+        let mean = z.reduce(0, +) / Double(n)
+        let variance = z.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+        #expect(abs(mean) < 0.01 && abs(variance - 1) < 0.02)
+        // Kolmogorov-Smirnov against the standard normal: D below 1.63 / sqrt(n) (the 1 % critical value).
+        var d = 0.0
+        for (i, v) in z.enumerated() {
+            let cdf = 0.5 * erfc(-v / 2.0.squareRoot())
+            d = max(d, abs(cdf - Double(i) / Double(n)), abs(cdf - Double(i + 1) / Double(n)))
+        }
+        #expect(d < 1.63 / Double(n).squareRoot(), "KS distance \(d)")
+        // Tails: about 0.27 % of deviates beyond 3 sigma.
+        let beyond = Double(z.filter { abs($0) > 3 }.count) / Double(n)
+        #expect(abs(beyond - 0.0027) < 0.0006)
+        // The same seed gives the same deviates.
+        var again = SeededGenerator(seed: 4)
+        var y = [Float](repeating: 0, count: 37)
+        y.withUnsafeMutableBufferPointer { again.fillNormal($0.baseAddress!, count: 37, sigma: 2) }
+        #expect(Array(x.prefix(32)) == Array(y.prefix(32)))
+    }
+}
