@@ -32,14 +32,14 @@ struct PlantedWorld {
         base = w
     }
 
-    /// A model that memorised `members` (indices into `records`).
-    func model(members: [Int], seed: UInt64) -> PlantedModel {
+    /// A model that memorised `members` (indices into `records`), adding `boost` to a memorised record's label logit.
+    func model(members: [Int], seed: UInt64, boost: Float = 8) -> PlantedModel {
         var rng = SeededGenerator(seed: seed)
         var own = Matrix(rows: PlantedWorld.dimensions, cols: PlantedWorld.classes)
         for i in own.data.indices { own.data[i] = 0.3 * rng.nextNormal() }
         return PlantedModel(
             weights: Matrix(rows: base.rows, cols: base.cols, data: zip(base.data, own.data).map { $0 + $1 }),
-            memorised: records.features.rows(members), memorisedLabels: members.map { records.labels[$0] })
+            memorised: records.features.rows(members), memorisedLabels: members.map { records.labels[$0] }, boost: boost)
     }
 }
 
@@ -49,12 +49,15 @@ struct PlantedModel: Classifier, Sendable {
     let memorised: Matrix
     let memorisedLabels: [Int]
     var radius: Float = 0.05
+    /// What memorising a record adds to its label's logit.
+    let boost: Float
     var inputSize: Int { weights.rows }
     var classCount: Int { weights.cols }
     /// Exact rows (and their mirrors) of the memorised records, for the common exact query.
     let exact: [[UInt32]: Int]
 
-    init(weights: Matrix, memorised: Matrix, memorisedLabels: [Int]) {
+    init(weights: Matrix, memorised: Matrix, memorisedLabels: [Int], boost: Float = 8) {
+        self.boost = boost
         self.weights = weights
         self.memorised = memorised
         self.memorisedLabels = memorisedLabels
@@ -71,7 +74,7 @@ struct PlantedModel: Classifier, Sendable {
         var z = Matrix.product(x, .none, weights, .none)
         var pending: [Int] = []
         for r in 0..<x.rows {
-            if let label = exact[x.row(r).map(\.bitPattern)] { z[r, label] += 8 } else { pending.append(r) }
+            if let label = exact[x.row(r).map(\.bitPattern)] { z[r, label] += boost } else { pending.append(r) }
         }
         guard !pending.isEmpty, memorised.rows > 0 else { return z }
         // Near a memorised record (or its mirror): squared distances by one product, |q|^2 + |m|^2 - 2 q.m.
@@ -82,7 +85,7 @@ struct PlantedModel: Classifier, Sendable {
             let mn = (0..<memorised.rows).map { k in memorised.row(k).reduce(0) { $0 + $1 * $1 } }
             for (i, r) in pending.enumerated() {
                 if let k = (0..<memorised.rows).first(where: { qn[i] + mn[$0] - 2 * dots[i, $0] < radius * radius }) {
-                    z[r, memorisedLabels[k]] += 8
+                    z[r, memorisedLabels[k]] += boost
                 }
             }
         }

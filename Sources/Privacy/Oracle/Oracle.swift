@@ -1,3 +1,4 @@
+import Foundation
 import Learning
 import MLCore
 
@@ -10,22 +11,26 @@ public enum AccessLevel: String, Sendable, CaseIterable {
 }
 
 /// How the served model's confidences are shown to a black-box caller (a defence).
-public enum OutputPolicy: Sendable, Equatable, CustomStringConvertible {
+public enum OutputPolicy: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Every probability as computed.
     case full
-    /// Every probability rounded to the nearest multiple of the step (Fredrikson et al.'s countermeasure).
+    /// Every probability rounded to the nearest multiple of the step (Fredrikson et al.'s countermeasure; Shokri et
+    /// al.'s rounding to 1 or 3 decimals is a step of 0.1 or 0.001).
     case rounded(Float)
     /// The k largest probabilities; the others reported as 0.
     case topK(Int)
+    /// The softmax of the logits divided by T (T > 1 flattens the answer; Shokri et al.'s "increase entropy").
+    case temperature(Float)
     /// Only the predicted label (a one-hot vector).
     case labelOnly
 
-    /// A short name for tables (`full`, `round-0.01`, `top-3`, `label`).
+    /// A short name for tables (`full`, `round-0.01`, `top-3`, `temp-5`, `label`).
     public var description: String {
         switch self {
         case .full: return "full"
         case .rounded(let r): return "round-\(r)"
         case .topK(let k): return "top-\(k)"
+        case .temperature(let t): return "temp-\(t.formatted)"
         case .labelOnly: return "label"
         }
     }
@@ -38,13 +43,31 @@ public enum OutputPolicy: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .full, .labelOnly: return
         case .rounded(let r):
-            guard r > 0, r.isFinite else { throw OracleError(description: "rounding step must be positive (got \(r))") }
+            guard r > 0, r.isFinite else { throw OracleError(description: "the rounding step must be positive (got \(r))") }
         case .topK(let k):
-            guard k >= 1, k <= classCount else { throw OracleError(description: "top-k needs k in 1...\(classCount) (got \(k))") }
+            guard k >= 1, k <= classCount else {
+                throw OracleError(description: "top-k needs k in 1...\(classCount), the model's class count (got \(k))")
+            }
+        case .temperature(let t):
+            guard t > 0, t.isFinite else { throw OracleError(description: "the softmax temperature must be positive (got \(t))") }
         }
     }
 
-    /// Applies the policy to one row of probabilities.
+    /// What a caller sees for each row of logits: the one place every policy is applied, so that an attacker's own
+    /// models can be shown through the same policy as the target.
+    public func answers(logits z: Matrix) -> Matrix {
+        switch self {
+        case .full: return Softmax.rows(z)
+        case .temperature(let t): return Softmax.rows(Matrix(rows: z.rows, cols: z.cols, data: z.data.map { $0 / t }))
+        case .rounded, .topK, .labelOnly:
+            var p = Softmax.rows(z)
+            for r in 0..<p.rows { p.setRow(r, apply(p.data[(r * p.cols)..<((r + 1) * p.cols)])) }
+            return p
+        }
+    }
+
+    /// Applies the policy to one row of probabilities (temperature through log p, which loses what underflowed to 0;
+    /// `answers(logits:)` does not).
     public func apply(_ p: ArraySlice<Float>) -> [Float] {
         switch self {
         case .full: return Array(p)
@@ -53,10 +76,21 @@ public enum OutputPolicy: Sendable, Equatable, CustomStringConvertible {
         case .topK(let k):
             let keep = Set(Statistics.topK(p, k))
             return p.indices.map { keep.contains($0 - p.startIndex) ? p[$0] : 0 }
+        case .temperature(let t):
+            let scaled = p.map { $0 > 0 ? Foundation.log($0) / t : -Float.infinity }
+            let z = Matrix(rows: 1, cols: scaled.count, data: scaled.map { $0 == -.infinity ? -1e30 : $0 })
+            return Softmax.rows(z).data
         case .labelOnly:
             let best = Statistics.argmax(p)
             return (0..<p.count).map { $0 == best ? 1 : 0 }
         }
+    }
+}
+
+extension Float {
+    /// The shortest text that reads back as the value (5, 0.5, 20).
+    fileprivate var formatted: String {
+        self == rounded() && abs(self) < 1e7 ? String(Int(self)) : String(self)
     }
 }
 
@@ -94,7 +128,7 @@ public final class Oracle {
     /// Called with each batch (client, inputs, answers as shown) after it is answered.
     public var observer: ((String, Matrix, Matrix) -> Void)?
     private let model: any Classifier
-    private var remembered: [(key: Int, rows: Int, probabilities: Matrix)] = []
+    private var remembered: [(key: Int, rows: Int, logits: Matrix)] = []
 
     /// Serves `model` with the given access and a policy checked against its class count.
     public init(_ model: any Classifier, access: AccessLevel, policy: OutputPolicy = .full) throws {
@@ -122,13 +156,8 @@ public final class Oracle {
         }
         queries += x.rows
         log.append(QueryRecord(client: client, rows: x.rows))
-        let p = probabilities(x)
-        var out = p
-        if access == .blackBox && policy != .full {
-            for r in 0..<p.rows {
-                out.setRow(r, policy.apply(p.data[(r * p.cols)..<((r + 1) * p.cols)]))
-            }
-        }
+        let z = logits(x)
+        let out = access == .blackBox ? policy.answers(logits: z) : Softmax.rows(z)
         observer?(client, x, out)
         return out
     }
@@ -139,9 +168,9 @@ public final class Oracle {
         return (0..<answers.rows).map { Statistics.argmax(answers.data[($0 * answers.cols)..<(($0 + 1) * answers.cols)]) }
     }
 
-    /// The model's probabilities, computed once for any of the last four batches asked again (an answer cache for
+    /// The model's logits, computed once for any of the last four batches asked again (an answer cache for
     /// attacks that alternate between a few batches, not a discount: every query still counts).
-    private func probabilities(_ x: Matrix) -> Matrix {
+    private func logits(_ x: Matrix) -> Matrix {
         var hasher = Hasher()
         hasher.combine(x.cols)
         x.data.withUnsafeBytes { hasher.combine(bytes: $0) }
@@ -149,9 +178,9 @@ public final class Oracle {
         if let hit = remembered.firstIndex(where: { $0.key == key && $0.rows == x.rows }) {
             let entry = remembered.remove(at: hit)
             remembered.append(entry)
-            return entry.probabilities
+            return entry.logits
         }
-        let p = model.probabilities(x)
+        let p = model.logits(x)
         remembered.append((key, x.rows, p))
         if remembered.count > 4 { remembered.removeFirst() }
         return p

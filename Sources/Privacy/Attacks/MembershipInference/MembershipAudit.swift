@@ -1,27 +1,41 @@
 import Learning
 import MLCore
 
-/// One model the attacker trained itself on a known part of the audit records: its full answers on them
-/// (the attacker runs its own model), and which records it trained on.
+/// One model the attacker trained itself on a known part of the audit records: its answers on them (the attacker
+/// runs its own model, and shows its answers through the policy the target's API applies), and which records it
+/// trained on.
 public struct ReferenceModel: Sendable {
     /// The model (the attacker's own).
     public let model: any Classifier & Sendable
     /// `members[i]`: whether record i was in this model's training set.
     public let members: [Bool]
-    /// The model's probabilities on the audit records.
+    /// The model's answers on the audit records, through `policy`.
     public let probabilities: Matrix
     /// Its probabilities on the mirrored records (image data), if any.
     public let mirroredProbabilities: Matrix?
     /// Its probabilities on the population samples, if any.
     public let populationProbabilities: Matrix?
 
-    /// A reference model with its answers computed.
-    public init(model: any Classifier & Sendable, members: [Bool], records: Matrix, mirrored: Matrix?, population: Matrix?) {
+    /// The output policy its answers are shown through.
+    public let policy: OutputPolicy
+
+    /// A reference model with its answers computed and shown through `policy`.
+    public init(
+        model: any Classifier & Sendable, members: [Bool], records: Matrix, mirrored: Matrix?, population: Matrix?,
+        policy: OutputPolicy = .full
+    ) {
         self.model = model
         self.members = members
-        probabilities = model.probabilities(records)
-        mirroredProbabilities = mirrored.map { model.probabilities($0) }
-        populationProbabilities = population.map { model.probabilities($0) }
+        self.policy = policy
+        probabilities = policy.answers(logits: model.logits(records))
+        mirroredProbabilities = mirrored.map { policy.answers(logits: model.logits($0)) }
+        populationProbabilities = population.map { policy.answers(logits: model.logits($0)) }
+    }
+
+    /// The same model with its answers shown through another policy.
+    public func seen(through other: OutputPolicy, records: Matrix, mirrored: Matrix?, population: Matrix?) -> ReferenceModel {
+        ReferenceModel(
+            model: model, members: members, records: records, mirrored: mirrored, population: population, policy: other)
     }
 }
 
@@ -39,11 +53,14 @@ public struct MembershipAudit: Sendable {
     public let population: LabeledData
     /// The records mirrored left to right, for image data (LiRA's mirrored queries); nil otherwise.
     public let mirroredRecords: Matrix?
+    /// The output policy of the target's API, which the attacker knows and applies to its own models' answers.
+    public var policy: OutputPolicy { references.first?.policy ?? shadows.first?.policy ?? .full }
 
-    /// An audit; every reference and shadow must answer for every record.
+    /// An audit; every reference and shadow must answer for every record, all through the same policy.
     public init(
         records: LabeledData, references: [ReferenceModel], shadows: [ReferenceModel], population: LabeledData, mirroredRecords: Matrix?
     ) {
+        precondition(Set((references + shadows).map(\.policy)).count <= 1, "an audit's models answer through one policy")
         self.records = records
         self.references = references
         self.shadows = shadows
@@ -58,6 +75,19 @@ public struct MembershipAudit: Sendable {
             mirroredRecords: mirroredRecords)
     }
 
+    /// The audit of a target served through `policy`: every reference and shadow model's answers shown through it
+    /// too (an attacker who knows the API calibrates on what the API would show of its own models).
+    public func seen(through policy: OutputPolicy) -> MembershipAudit {
+        func show(_ m: ReferenceModel) -> ReferenceModel {
+            m.seen(
+                through: policy, records: records.features, mirrored: m.mirroredProbabilities == nil ? nil : mirroredRecords,
+                population: m.populationProbabilities == nil ? nil : population.features)
+        }
+        return MembershipAudit(
+            records: records, references: references.map(show), shadows: shadows.map(show), population: population,
+            mirroredRecords: mirroredRecords)
+    }
+
     /// The audit an attacker can rehearse on: its first reference model plays the target (its membership is known),
     /// the others stay references. Attacks set their decision thresholds this way where no natural one exists.
     public func rehearsal() throws -> (target: Oracle, members: [Bool], audit: MembershipAudit) {
@@ -68,7 +98,7 @@ public struct MembershipAudit: Sendable {
         let rest = MembershipAudit(
             records: records, references: Array(references.dropFirst()), shadows: shadows, population: population,
             mirroredRecords: mirroredRecords)
-        return (try Oracle(pseudo.model, access: .blackBox), pseudo.members, rest)
+        return (try Oracle(pseudo.model, access: .blackBox, policy: policy), pseudo.members, rest)
     }
 }
 
@@ -116,6 +146,18 @@ public protocol MembershipAttack: Sendable {
 }
 
 extension MembershipAttack {
+    /// Whether the attack can run against a target served through `policy`: label attacks always, confidence
+    /// attacks when the policy shows confidences at all (however coarsely).
+    public func runs(under policy: OutputPolicy) -> Bool {
+        needs == .labels || policy.showsConfidences
+    }
+
+    /// The oracle answer the attack needs of a target served through `policy`: the labels the API shows (the
+    /// predicted class, which every policy keeps), or the policy's confidences.
+    public func oracle(for model: any Classifier, policy: OutputPolicy) throws -> Oracle {
+        try Oracle(model, access: .blackBox, policy: needs == .labels ? .labelOnly : policy)
+    }
+
     /// The queries `target` counted while `body` ran.
     func counting<T>(_ target: Oracle, _ body: () throws -> T) rethrows -> (T, Int) {
         let before = target.queries
