@@ -136,3 +136,20 @@ struct GaussianNoiseTests {
         #expect(Array(x.prefix(32)) == Array(y.prefix(32)))
     }
 }
+
+/// Exact binomial bounds against values from an independent implementation (scipy.stats.beta.ppf).
+struct BinomialTests {
+    @Test func clopperPearsonMatchesReferenceValues() {
+        let cases: [(Int, Int, Double, Double, Double)] = [
+            (5, 100, 0.05, 0.016_431_879_2, 0.112_834_911_1), (0, 50, 0.05, 0, 0.071_121_736_5),
+            (50, 50, 0.05, 0.928_878_263_5, 1), (123, 2505, 0.01, 0.038_648_103_9, 0.061_307_890_3),
+            (1, 10, 0.05, 0.002_528_578_5, 0.445_016_117_0),
+        ]
+        for (k, n, alpha, lo, hi) in cases {
+            let (l, u) = Binomial.clopperPearson(successes: k, trials: n, alpha: alpha)
+            #expect(abs(l - lo) < 1e-9 && abs(u - hi) < 1e-9, "\(k)/\(n): (\(l), \(u))")
+        }
+        #expect(abs(Binomial.regularizedBeta(0.3, 2.5, 3.5) - 0.296_752_989_296) < 1e-11)
+        #expect(abs(Binomial.regularizedBeta(0.05, 100, 2000) - 0.703_744_045_936) < 1e-10)
+    }
+}
