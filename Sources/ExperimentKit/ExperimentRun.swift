@@ -31,14 +31,14 @@ public final class ExperimentRun {
     private var config: [(key: String, value: String, source: String)] = []
     private let started = Date()
 
-    private init<E: ExperimentDescription>(_ common: CommonOptions<E>, title: String) throws {
+    private init<E: ExperimentDescription>(_ common: CommonOptions<E>, title: String, folder: String?) throws {
         name = E.name
         seed = common.seed
         quick = common.quick
         blas = BLASInfo.current()
         Console.line("\(E.name): \(title) (seed \(seed)\(quick ? ", quick" : ""))")
         Console.blas(blas)
-        output = try OutputFolder.prepare(common.out ?? PackageRoot.path("out/\(E.name)"))
+        output = try OutputFolder.prepare(common.out ?? PackageRoot.path("out/\(folder ?? E.name)"))
         let dataRoot = PackageRoot.path("data")
         store = DatasetStore(override: common.data, localRoot: dataRoot, timeout: common.downloadTimeout)
         let folder = output
@@ -53,11 +53,12 @@ public final class ExperimentRun {
     }
 
     /// Runs `body` as an experiment: header, checks and partial folder first, results put in place at the end;
-    /// on an error the partial folder is removed and the error rethrown.
+    /// on an error the partial folder is removed and the error rethrown. Without `--out` the results go to
+    /// `out/<folder>` (default: the experiment's name) under the package root.
     public static func perform<E: ExperimentDescription>(
-        _ common: CommonOptions<E>, title: String, _ body: (ExperimentRun) throws -> Void
+        _ common: CommonOptions<E>, title: String, folder: String? = nil, _ body: (ExperimentRun) throws -> Void
     ) throws {
-        let run = try ExperimentRun(common, title: title)
+        let run = try ExperimentRun(common, title: title, folder: folder)
         do {
             try body(run)
             try run.finish()

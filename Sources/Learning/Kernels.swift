@@ -166,14 +166,14 @@ enum Kernels {
     /// feature j, its gradient row is the sum of the batch's dZ1 rows that have j non-zero (times the value), found
     /// through the batch's column index (`colStart`, `colRows`, `colValues`), plus L2. The sum is kept in registers,
     /// 16 outputs at a time, and the optimiser steps those 16 weights at once: the same arithmetic as `adam` or
-    /// `momentum` on a full gradient, with no gradient stored, cleared or read back. Under DP-SGD each weight's
-    /// gradient also gets N(0, noise^2), drawn 16 at a time.
+    /// `momentum` on a full gradient, with no gradient stored, cleared or read back. Under DP-SGD `noise` holds each
+    /// weight's Gaussian noise (in the first layer's place of the gradient buffer), added and cleared.
     static func sparseFirstLayerStep(
         _ inputs: Int, _ h: Int, colStart: UnsafePointer<Int32>, colRows: UnsafePointer<Int32>, colValues: UnsafePointer<Float>?,
         dz: UnsafePointer<Float>, p: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
-        optimizer: Optimizer, lr: Float, c1: Float, c2: Float, l2: Float, noise: Float, using rng: inout SeededGenerator
+        optimizer: Optimizer, lr: Float, c1: Float, c2: Float, l2: Float, noise: UnsafeMutablePointer<Float>?
     ) {
-        var draws = SIMD16<Float>(repeating: 0)
+        let noiseRaw = noise.map { UnsafeMutableRawPointer($0) }
         let dzr = UnsafeRawPointer(dz)
         let (pr, mr, vr) = (UnsafeMutableRawPointer(p), UnsafeMutableRawPointer(m), UnsafeMutableRawPointer(v))
         let a = lr / c1
@@ -213,11 +213,17 @@ enum Kernels {
                         for t in 0..<width { g[t] += value * dz[Int(colRows[e]) * h + c0 + t] }
                     }
                 }
-                if noise > 0 {
-                    withUnsafeMutableBytes(of: &draws) {
-                        rng.fillNormal($0.baseAddress!.assumingMemoryBound(to: Float.self), count: width, sigma: noise)
+                if let noiseRaw {
+                    let at = (j * h + c0) * 4
+                    if width == 16 {
+                        g += noiseRaw.loadUnaligned(fromByteOffset: at, as: SIMD16<Float>.self)
+                        noiseRaw.storeBytes(of: SIMD16<Float>(repeating: 0), toByteOffset: at, as: SIMD16<Float>.self)
+                    } else {
+                        for t in 0..<width {
+                            g[t] += noise![j * h + c0 + t]
+                            noise![j * h + c0 + t] = 0
+                        }
                     }
-                    g += draws
                 }
                 let o = (j * h + c0) * 4
                 if width == 16 {

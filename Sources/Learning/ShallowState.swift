@@ -137,14 +137,21 @@ struct ShallowState {
         if trainer.dropout > 0 && !batch.isEmpty { drawMask(batch.count, using: &rng) }
         let loss = batch.isEmpty ? 0 : forward(data, labels: labels, batch: batch, training: true)
         if !batch.isEmpty { backward(data, labels: labels, batch: batch) }
-        var firstLayerNoise: Float = 0
-        if let p = trainer.privacy {
+        var noisy = false
+        if let p = trainer.privacy, p.noiseMultiplier > 0 {
             let sd = p.noiseMultiplier * p.clip / Float(trainer.settings.batchSize)
-            addNoise(sd, from: data.sparse == nil ? 0 : b1, using: &rng)
-            firstLayerNoise = sd
+            if data.sparse != nil {
+                // The first layer's gradient slots are unused (its step reads the batch directly): the noise goes there.
+                let first = b1
+                grads.withUnsafeMutableBufferPointer { rng.fillNormal($0.baseAddress!, count: first, sigma: sd) }
+                addNoise(sd, from: first, using: &rng)
+            } else {
+                addNoise(sd, from: 0, using: &rng)
+            }
+            noisy = true
         }
         if let sp = data.sparse {
-            sparseFirstLayerStep(sp, batch: batch, noise: firstLayerNoise, using: &rng)
+            sparseFirstLayerStep(sp, batch: batch, noisy: noisy)
         }
         update(firstLayerDone: data.sparse != nil)
         return loss
@@ -152,11 +159,12 @@ struct ShallowState {
 
     /// Adds N(0, sd^2) to every gradient from `start` on.
     mutating func addNoise(_ sd: Float, from start: Int, using rng: inout SeededGenerator) {
-        guard sd > 0 else { return }
         let count = grads.count - start
         if noise.count < count { noise = [Float](repeating: 0, count: count) }
-        noise.withUnsafeMutableBufferPointer { rng.fillNormal($0.baseAddress!, count: count, sigma: sd) }
-        for i in 0..<count { grads[start + i] += noise[i] }
+        noise.withUnsafeMutableBufferPointer { n in
+            rng.fillNormal(n.baseAddress!, count: count, sigma: sd)
+            grads.withUnsafeMutableBufferPointer { g in Kernels.add(count, n.baseAddress!, g.baseAddress! + start) }
+        }
     }
 
     /// Draws the inverted-dropout mask of `n` rows: each hidden unit kept with probability 1 - dropout and then
@@ -307,8 +315,8 @@ struct ShallowState {
     }
 
     /// Indexes the batch by column (a counting sort of its non-zeros), then steps the first layer's weights from the
-    /// weighted hidden gradients, adding N(0, noise^2) to every weight's gradient.
-    mutating func sparseFirstLayerStep(_ sp: SparseRows, batch: [Int], noise: Float, using rng: inout SeededGenerator) {
+    /// weighted hidden gradients, plus the noise in the first layer's gradient slots when `noisy`.
+    mutating func sparseFirstLayerStep(_ sp: SparseRows, batch: [Int], noisy: Bool) {
         let d = inputs
         let h = hidden
         var total = 0
@@ -345,14 +353,16 @@ struct ShallowState {
                                         }
                                     }
                                     hiddenGradient.withUnsafeBufferPointer { dzp in
-                                        params.withUnsafeMutableBufferPointer { p in
-                                            m.withUnsafeMutableBufferPointer { mp in
-                                                v.withUnsafeMutableBufferPointer { vp in
-                                                    Kernels.sparseFirstLayerStep(
-                                                        d, h, colStart: cs, colRows: cr, colValues: vals == nil ? nil : cvb.baseAddress,
-                                                        dz: dzp.baseAddress!, p: p.baseAddress!, m: mp.baseAddress!, v: vp.baseAddress!,
-                                                        optimizer: s.optimizer, lr: s.learningRate, c1: c1, c2: c2, l2: s.l2, noise: noise,
-                                                        using: &rng)
+                                        grads.withUnsafeMutableBufferPointer { gp in
+                                            params.withUnsafeMutableBufferPointer { p in
+                                                m.withUnsafeMutableBufferPointer { mp in
+                                                    v.withUnsafeMutableBufferPointer { vp in
+                                                        Kernels.sparseFirstLayerStep(
+                                                            d, h, colStart: cs, colRows: cr, colValues: vals == nil ? nil : cvb.baseAddress,
+                                                            dz: dzp.baseAddress!, p: p.baseAddress!, m: mp.baseAddress!, v: vp.baseAddress!,
+                                                            optimizer: s.optimizer, lr: s.learningRate, c1: c1, c2: c2, l2: s.l2,
+                                                            noise: noisy ? gp.baseAddress! : nil)
+                                                    }
                                                 }
                                             }
                                         }

@@ -48,32 +48,57 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return Float(r * _cos(2.0 * Double.pi * u2))
     }
 
-    /// Fills `count` floats with independent N(0, sigma^2) deviates by the Box-Muller transform, eight pairs at a
-    /// time in vector arithmetic (`FastMath` log, square root, sine and cosine): the noise of private training,
-    /// where a deviate per parameter per step makes libm's scalar functions the bottleneck. Each deviate uses
-    /// 24-bit uniforms, the radius's uniform never 0.
+    /// Fills `count` floats with independent N(0, sigma^2) deviates by the Box-Muller transform, in vector arithmetic
+    /// throughout (the noise of private training, where a deviate per parameter per step makes scalar generation
+    /// the bottleneck):
+    /// - the uniforms come from eight xoshiro128+ streams side by side in the lanes of a vector (seeded from this
+    ///   generator, 16 draws per call), each turned into a float by its top 23 bits as a mantissa (no conversion
+    ///   instruction, which Swift's vectors perform lane by lane); the radius's uniform lies in (0, 1];
+    /// - the angle is a quadrant (2 bits) plus an angle in [-pi/4, pi/4) (23 bits), uniform on the circle; `FastMath`
+    ///   gives its sine and cosine, and the quadrant swaps and negates them.
     public mutating func fillNormal(_ out: UnsafeMutablePointer<Float>, count: Int, sigma: Float) {
+        guard count > 0 else { return }
+        var lanes = LaneGenerator(seededFrom: &self)
         let raw = UnsafeMutableRawPointer(out)
         var i = 0
+        // 32 deviates an iteration, as two independent halves: the polynomials are chains of dependent operations,
+        // and two of them in flight keep the vector units busy (measured: 10 % more deviates per second).
         while i < count {
-            var u1 = SIMD8<Float>()
-            var u2 = SIMD8<Float>()
-            for k in 0..<8 {
-                let r = next()
-                u1[k] = (Float(r >> 40) + 0.5) * (1.0 / 16_777_216.0)
-                u2[k] = Float((r >> 16) & 0xFF_FFFF) * (1.0 / 16_777_216.0)
-            }
-            let radius = sigma * FastMath.sqrt(-2 * FastMath.log(u1))
-            let (s, c) = FastMath.sincos(2 * Float.pi * u2 - Float.pi)
-            let (first, second) = (radius * c, radius * s)
-            if i + 16 <= count {
-                raw.storeBytes(of: first, toByteOffset: i * 4, as: SIMD8<Float>.self)
-                raw.storeBytes(of: second, toByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+            let (a0, b0, a1, b1) = (lanes.next(), lanes.next(), lanes.next(), lanes.next())
+            let (x0, y0) = Self.boxMuller(a0, b0, sigma)
+            let (x1, y1) = Self.boxMuller(a1, b1, sigma)
+            if i + 32 <= count {
+                raw.storeBytes(of: x0, toByteOffset: i * 4, as: SIMD8<Float>.self)
+                raw.storeBytes(of: y0, toByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+                raw.storeBytes(of: x1, toByteOffset: (i + 16) * 4, as: SIMD8<Float>.self)
+                raw.storeBytes(of: y1, toByteOffset: (i + 24) * 4, as: SIMD8<Float>.self)
             } else {
-                for k in 0..<(count - i) { out[i + k] = k < 8 ? first[k] : second[k - 8] }
+                let all = [x0, y0, x1, y1]
+                for k in 0..<(count - i) { out[i + k] = all[k / 8][k % 8] }
             }
-            i += 16
+            i += 32
         }
+    }
+
+    /// Eight pairs of N(0, sigma^2) deviates from two vectors of 32 random bits.
+    @inline(__always)
+    static func boxMuller(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>, _ sigma: Float) -> (SIMD8<Float>, SIMD8<Float>) {
+        let one = SIMD8<UInt32>(repeating: 0x3F80_0000)
+        let u1 = 2 - unsafeBitCast((a &>> 9) | one, to: SIMD8<Float>.self)
+        let t = unsafeBitCast(((b &<< 2) &>> 9) | one, to: SIMD8<Float>.self)
+        let radius = sigma * FastMath.sqrt(-2 * FastMath.log(u1))
+        let (s, c) = FastMath.sincos((t - 1.5) * (Float.pi / 2))
+        let quadrant = b &>> 30
+        // Quadrants 1 and 3 swap sine and cosine; 1 and 2 negate the cosine, 2 and 3 the sine (bit operations:
+        // vector selects go lane by lane).
+        let swap = 0 &- (quadrant & 1)
+        let (cBits, sBits) = (unsafeBitCast(c, to: SIMD8<UInt32>.self), unsafeBitCast(s, to: SIMD8<UInt32>.self))
+        let cosBits = (cBits & ~swap) | (sBits & swap)
+        let sinBits = (sBits & ~swap) | (cBits & swap)
+        return (
+            radius * unsafeBitCast(cosBits ^ (((quadrant &+ 1) & 2) &<< 30), to: SIMD8<Float>.self),
+            radius * unsafeBitCast(sinBits ^ ((quadrant & 2) &<< 30), to: SIMD8<Float>.self)
+        )
     }
 
     /// A Laplace deviate with location 0 and scale `b` (density exp(-|x|/b) / 2b), by inverting
@@ -139,3 +164,42 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     @inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
     @inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 #endif
+
+/// Eight xoshiro128+ generators in the lanes of a vector (Blackman and Vigna): add, xor, shift and rotate only,
+/// so every step is a handful of vector instructions. Only the top bits are used (xoshiro128+'s low bits are weak).
+struct LaneGenerator {
+    var s0: SIMD8<UInt32>
+    var s1: SIMD8<UInt32>
+    var s2: SIMD8<UInt32>
+    var s3: SIMD8<UInt32>
+
+    /// Lanes seeded from 16 draws of `parent` (never all zero: a zero lane state is replaced).
+    init(seededFrom parent: inout SeededGenerator) {
+        func vector(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> SIMD8<UInt32> {
+            SIMD8<UInt32>(
+                UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: a >> 32), UInt32(truncatingIfNeeded: b),
+                UInt32(truncatingIfNeeded: b >> 32), UInt32(truncatingIfNeeded: c), UInt32(truncatingIfNeeded: c >> 32),
+                UInt32(truncatingIfNeeded: d), UInt32(truncatingIfNeeded: d >> 32))
+        }
+        s0 = vector(parent.next(), parent.next(), parent.next(), parent.next())
+        s1 = vector(parent.next(), parent.next(), parent.next(), parent.next())
+        s2 = vector(parent.next(), parent.next(), parent.next(), parent.next())
+        s3 = vector(parent.next(), parent.next(), parent.next(), parent.next())
+        let zero = (s0 | s1 | s2 | s3) .== 0
+        s0.replace(with: 1, where: zero)
+    }
+
+    /// The next 32 bits of every lane.
+    @inline(__always)
+    mutating func next() -> SIMD8<UInt32> {
+        let result = s0 &+ s3
+        let t = s1 &<< 9
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 &<< 11) | (s3 &>> 21)
+        return result
+    }
+}

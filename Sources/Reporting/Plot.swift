@@ -44,11 +44,15 @@ public struct PlotSeries: Sendable {
     }
     /// A disc at each point.
     public var markers: Bool
+    /// Whether a line joins the points (false: markers alone, a scatter).
+    public var connected: Bool
+    /// A short text beside each point (same count as `points`; empty strings for none), or nil.
+    public var labels: [String]?
 
     /// A series.
     public init(
         _ name: String, points: [(x: Double, y: Double)], errors: [Double]? = nil, color: Color? = nil,
-        dashed: Bool = false, dash: Int? = nil, markers: Bool = true
+        dashed: Bool = false, dash: Int? = nil, markers: Bool = true, connected: Bool = true, labels: [String]? = nil
     ) {
         self.name = name
         self.points = points
@@ -56,6 +60,8 @@ public struct PlotSeries: Sendable {
         self.color = color
         self.dash = dash ?? (dashed ? 6 : 0)
         self.markers = markers
+        self.connected = connected
+        self.labels = labels
     }
 }
 
@@ -144,7 +150,9 @@ public struct LinePlot: Sendable {
 
     /// The legend's entries: each series, then each reference line (dashed, no marker).
     var legendEntries: [(name: String, color: Color, dash: Int, marker: Bool)] {
-        series.enumerated().map { k, s in (s.name, s.color ?? Color.palette[k % Color.palette.count], s.dash, s.markers) }
+        series.enumerated().map { k, s in
+            (s.name, s.color ?? Color.palette[k % Color.palette.count], s.connected ? s.dash : -1, s.markers)
+        }
             + references.map { ($0.name, $0.color, 8, false) }
     }
 
@@ -201,10 +209,11 @@ public struct LinePlot: Sendable {
                 c.line(Double(area.x0), py, Double(area.x1), py, r.color, width: 2, dash: 8)
             }
         }
+        var pointLabels: [((Double, Double), String, Color)] = []
         for (k, s) in series.enumerated() {
             let color = s.color ?? Color.palette[k % Color.palette.count]
             let pts = s.points.map { (mapX($0.x), mapY($0.y)) }
-            for i in pts.indices.dropFirst() {
+            for i in pts.indices.dropFirst() where s.connected {
                 guard let seg = PlotScale.clip(pts[i - 1], pts[i], to: box) else { continue }
                 c.line(seg.0.0, seg.0.1, seg.1.0, seg.1.1, color, width: 2, dash: s.dash)
             }
@@ -221,7 +230,12 @@ public struct LinePlot: Sendable {
             if s.markers {
                 for p in pts where inside(p) { c.disc(p.0, p.1, radius: 4, color) }
             }
+            if let labels = s.labels {
+                for (p, label) in zip(pts, labels) where inside(p) && !label.isEmpty { pointLabels.append((p, label, color)) }
+            }
         }
+
+        placeLabels(pointLabels, on: &c, area: area)
 
         // Frame, title, axis labels.
         c.rectangle(area.x0, area.y0, area.x1, area.y1, .black)
@@ -232,7 +246,7 @@ public struct LinePlot: Sendable {
         // Legend: a sample of each line and its name, on white, in the chosen corner or below.
         guard !entries.isEmpty else { return }
         func sample(_ e: (name: String, color: Color, dash: Int, marker: Bool), x: Int, cy: Double) {
-            c.line(Double(x + 6), cy, Double(x + 32), cy, e.color, width: 2, dash: e.dash)
+            if e.dash >= 0 { c.line(Double(x + 6), cy, Double(x + 32), cy, e.color, width: 2, dash: e.dash) }
             if e.marker { c.disc(Double(x + 19), cy, radius: 4, e.color) }
             c.text(e.name, x: x + 38, y: Int(cy) - 7, .black, scale: scale)
         }
@@ -249,6 +263,32 @@ public struct LinePlot: Sendable {
         c.fill(x: bx, y: by, width: boxW, height: boxH, .white)
         for (i, e) in entries.enumerated() { sample(e, x: bx, cy: Double(by + 4 + i * rowH + rowH / 2)) }
         c.rectangle(bx, by, bx + boxW, by + boxH, .gray)
+    }
+}
+
+extension LinePlot {
+    /// Draws each point's label at the first of eight places around it (right, left, above, below, then the
+    /// corners) that stays inside the plot area and overlaps no label placed before it, or not at all.
+    func placeLabels(_ labels: [((Double, Double), String, Color)], on c: inout Canvas, area: (x0: Int, y0: Int, x1: Int, y1: Int)) {
+        var taken: [(Int, Int, Int, Int)] = []
+        let h = 8
+        for ((px, py), text, color) in labels {
+            let w = Canvas.textWidth(text, scale: 1)
+            let (x, y) = (Int(px.rounded()), Int(py.rounded()))
+            let candidates = [
+                (x + 7, y - h / 2), (x - 7 - w, y - h / 2), (x - w / 2, y - 8 - h), (x - w / 2, y + 8), (x + 6, y - 6 - h),
+                (x - 6 - w, y - 6 - h),
+                (x + 6, y + 6), (x - 6 - w, y + 6),
+            ]
+            for (lx, ly) in candidates {
+                let box = (lx - 1, ly - 1, lx + w + 1, ly + h + 1)
+                guard box.0 > area.x0, box.2 < area.x1, box.1 > area.y0, box.3 < area.y1 else { continue }
+                guard !taken.contains(where: { $0.0 < box.2 && box.0 < $0.2 && $0.1 < box.3 && box.1 < $0.3 }) else { continue }
+                taken.append(box)
+                c.text(text, x: lx, y: ly, color, scale: 1)
+                break
+            }
+        }
     }
 }
 

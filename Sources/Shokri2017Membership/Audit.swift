@@ -14,8 +14,11 @@ struct AttackResult {
     let needs: OutputNeed
     /// One evaluation per target.
     let evaluations: [MembershipEvaluation]
+    /// The scores of every record, per target.
+    let scores: [[Double]]
+
     /// The scores on the first target, for scores.csv and the exposure figure.
-    let firstScores: [Double]
+    var firstScores: [Double] { scores.first ?? [] }
 
     /// The mean and sample standard deviation of a metric over targets.
     func metric(_ m: MembershipEvaluation.Metric) -> (mean: Double, sd: Double) {
@@ -31,37 +34,50 @@ struct AttackResult {
     var queriesPerRecord: Double { evaluations.first?.queriesPerRecord ?? 0 }
 }
 
-/// The attacks of the experiment, in report order; the shadow-trained ones are trained once per dataset (the
-/// shadows are never targets, so every target faces the same attack models).
-func attacks(for world: AuditWorld, probes: Int, using rng: inout SeededGenerator) throws -> [any MembershipAttack] {
+/// The attacks of the experiment, in report order, for targets served through `policy`; the shadow-trained ones are
+/// trained once per dataset and policy on the shadows' answers shown through it (the shadows are never targets, so
+/// every target faces the same attack models).
+func attacks(for world: AuditWorld, policy: OutputPolicy = .full, using rng: inout SeededGenerator) throws
+    -> [any MembershipAttack]
+{
     try MembershipAttacks.standard(
-        world.audit(target: 0), perturbation: world.plan.dataset.perturbation(world.pool), probes: probes,
-        mirrored: world.plan.dataset.mirrored, using: &rng)
+        world.seen(through: policy).audit(target: 0), perturbation: world.plan.dataset.perturbation(world.pool),
+        probes: world.plan.probes, mirrored: world.plan.dataset.mirrored, shadowEpochs: world.plan.attackEpochs, using: &rng
+    ).filter { $0.runs(under: policy) }
 }
 
-/// Runs every attack against each target, with a progress bar over (target, attack) pairs.
-func runAttacks(_ list: [any MembershipAttack], on world: AuditWorld, using rng: inout SeededGenerator) throws -> [AttackResult] {
-    let targets = world.plan.targets
-    let bar = Progress("attack \(world.plan.dataset) targets", total: targets * list.count, unit: "attacks")
+/// Runs every attack against each of the first `targets` targets served through `policy`, with a progress bar over
+/// (target, attack) pairs. Each attack's random choices come from its name and the target, so an attack the
+/// policy does not touch (the label attacks) gives the same scores under every policy.
+func runAttacks(
+    _ list: [any MembershipAttack], on world: AuditWorld, policy: OutputPolicy = .full, targets: Int? = nil, label: String? = nil,
+    using rng: inout SeededGenerator
+) throws -> [AttackResult] {
+    let targets = min(targets ?? world.plan.targets, world.plan.targets)
+    let bar = Progress("attack \(label ?? world.plan.dataset.rawValue) targets", total: targets * list.count, unit: "attacks")
     var evaluations = [[MembershipEvaluation]](repeating: [], count: list.count)
-    var first = [[Double]](repeating: [], count: list.count)
+    var scores = [[[Double]]](repeating: [], count: list.count)
+    let view = world.seen(through: policy)
     for t in 0..<targets {
-        let audit = world.audit(target: t)
-        let confidences = try Oracle(world.models[t], access: .blackBox, policy: .full)
-        let labels = try Oracle(world.models[t], access: .blackBox, policy: .labelOnly)
+        let audit = view.audit(target: t)
         for (k, attack) in list.enumerated() {
-            var attackRNG = rng.derived(UInt64(t * 1000 + k))
-            let scores = try attack.run(target: attack.needs == .labels ? labels : confidences, audit: audit, using: &attackRNG)
-            evaluations[k].append(MembershipEvaluation(scores, members: world.keep[t]))
-            if t == 0 { first[k] = scores.scores }
+            var attackRNG = rng.derived(UInt64(t * 1000) &+ stableHash(attack.name))
+            let found = try attack.run(target: try attack.oracle(for: world.models[t], policy: policy), audit: audit, using: &attackRNG)
+            evaluations[k].append(MembershipEvaluation(found, members: world.keep[t]))
+            scores[k].append(found.scores)
             bar.update(t * list.count + k + 1)
         }
     }
     bar.finish()
     return list.indices.map { k in
         AttackResult(
-            dataset: world.plan.dataset, attack: list[k].name, needs: list[k].needs, evaluations: evaluations[k], firstScores: first[k])
+            dataset: world.plan.dataset, attack: list[k].name, needs: list[k].needs, evaluations: evaluations[k], scores: scores[k])
     }
+}
+
+/// A hash of a name that does not change between runs (FNV-1a; Swift's `Hasher` is seeded per process).
+func stableHash(_ name: String) -> UInt64 {
+    name.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
 }
 
 /// TPR at 0.1 % FPR of the online and offline LiRA (fixed variance, as Carlini et al. advise for few models) and

@@ -15,6 +15,11 @@ struct Results {
     let worlds: [AuditWorld]
     let attacks: [AttackResult]
     let sweep: ReferenceSweep?
+    /// Every defence setting on every dataset, in run order.
+    let defences: [DefenceResult]
+
+    /// The defence results of one dataset.
+    func defences(_ d: AuditedDataset) -> [DefenceResult] { defences.filter { $0.dataset == d } }
 
     /// The results of one dataset, in attack order.
     func results(_ d: AuditedDataset) -> [AttackResult] { attacks.filter { $0.dataset == d } }
@@ -109,9 +114,88 @@ enum Outputs {
                 try run.write(exposedFigure(w, best, width: size.width, height: size.height), to: "exposed-\(w.plan.dataset).png")
             }
         }
+        if !r.defences.isEmpty { try writeDefences(r, to: run) }
         try run.write(summaryFigure(r), to: "attacks.png")
         try run.write(gapFigure(r), to: "gap.png")
         try run.write(Report.render(r, run: run), to: "report.md")
+    }
+
+    /// defences.csv, dp_audit.csv and defences.png.
+    static func writeDefences(_ r: Results, to run: ExperimentRun) throws {
+        let names = r.defences.flatMap { $0.attacks.map(\.attack) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var table = CSVTable(
+            header: ["dataset", "defence", "setting", "train_accuracy", "test_accuracy", "epsilon", "delta"]
+                + names.flatMap { ["\($0)_auc", "\($0)_tpr_at_1pct_fpr", "\($0)_advantage"] })
+        for x in r.defences {
+            var row: [CSVField] = [
+                .text(x.dataset.rawValue), .text(x.family), .text(x.setting), .number(x.trainAccuracy, decimals: 4),
+                .number(x.testAccuracy, decimals: 4), x.privacy.map { .number($0.epsilon, decimals: 4) } ?? .missing,
+                x.privacy.map { .text(String(format: "%g", $0.delta)) } ?? .missing,
+            ]
+            for n in names {
+                if let a = x.attack(n) {
+                    row += [
+                        .number(a.metric(.auc).mean, decimals: 4), .number(a.metric(.tprAt1).mean, decimals: 4),
+                        .number(a.metric(.advantage).mean, decimals: 4),
+                    ]
+                } else {
+                    row += [.missing, .missing, .missing]
+                }
+            }
+            table.append(row)
+        }
+        try run.write(table, to: "defences.csv")
+
+        var audit = CSVTable(header: [
+            "dataset", "target_epsilon", "epsilon", "delta", "noise_multiplier", "clip", "sampling_rate", "steps", "attack", "members",
+            "nonmembers", "tpr_at_1pct_fpr", "bound_at_1pct_fpr", "tpr_ci_low", "tpr_ci_high", "margin_at_1pct_fpr", "largest_excess",
+            "empirical_epsilon", "thresholds_checked", "verdict",
+        ])
+        for x in r.defences {
+            guard let p = x.privacy else { continue }
+            for (attack, a) in x.audits {
+                let result = x.attack(attack)
+                audit.append([
+                    .text(x.dataset.rawValue), .number(p.targetEpsilon, decimals: 2), .number(p.epsilon, decimals: 4),
+                    .text(String(format: "%g", p.delta)), .number(p.noiseMultiplier, decimals: 4), .number(Double(p.clip), decimals: 3),
+                    .number(p.samplingRate, decimals: 5), .int(p.steps), .text(attack),
+                    .int(result?.evaluations.reduce(0) { $0 + $1.roc.positives } ?? 0),
+                    .int(result?.evaluations.reduce(0) { $0 + $1.roc.negatives } ?? 0), .number(a.tprAt1, decimals: 4),
+                    .number(a.boundAt1, decimals: 4), .number(a.tprAt1Interval.lower, decimals: 4),
+                    .number(a.tprAt1Interval.upper, decimals: 4), .number(a.marginAt1, decimals: 4), .number(a.largestExcess, decimals: 4),
+                    .number(a.empiricalEpsilon, decimals: 4), .int(a.thresholdsChecked), .text(a.violated ? "VIOLATED" : "within bound"),
+                ])
+            }
+        }
+        try run.write(audit, to: "dp_audit.csv")
+        try run.write(defenceFigure(r), to: "defences.png")
+    }
+
+    /// Privacy against utility, one panel per dataset: test accuracy across, the strongest attack's TPR at 1 % FPR up,
+    /// one labelled marker per defence setting (the training defences of a family joined in order).
+    static func defenceFigure(_ r: Results) -> Image8 {
+        let datasets = r.defences.map(\.dataset).reduce(into: [AuditedDataset]()) { if !$0.contains($1) { $0.append($1) } }
+        let families: [(String, String, Color, Bool)] = [
+            ("output_policy", "output policies", Color.palette[0], false),
+            ("l2", "L2", Color.palette[1], true), ("early_stopping", "early stopping", Color.palette[2], false),
+            ("dropout", "dropout", Color.palette[3], false), ("dp_sgd", "DP-SGD", Color(117, 112, 179), true),
+            ("none", "no defence", .black, false),
+        ]
+        let plots = datasets.map { d -> LinePlot in
+            let rows = r.defences(d)
+            let series = families.compactMap { family, name, color, joined -> PlotSeries? in
+                let members = rows.filter { $0.family == family && $0.strongest != nil }
+                guard !members.isEmpty else { return nil }
+                return PlotSeries(
+                    name, points: members.map { (100 * $0.testAccuracy, 100 * ($0.strongest?.metric(.tprAt1).mean ?? 0)) }, color: color,
+                    connected: joined,
+                    labels: members.map { $0.family == "none" ? "" : $0.shortName.replacingOccurrences(of: "dp sgd ", with: "") })
+            }
+            return LinePlot(
+                title: "\(d): privacy against utility", x: Axis("test accuracy (%)"),
+                y: Axis("strongest attack: TPR at 1 % FPR (%)"), series: series, legend: .below)
+        }
+        return LinePlot.row(plots, width: 620, height: 600)
     }
 
     /// The FPR grid of the ROC figures: log-spaced from 1e-4 to 1.

@@ -86,4 +86,6 @@ struct DatasetPlan {
     let training: TrainingSettings
     let population: Int
     let probes: Int
+    /// Epochs of the shadow-trained attack models (shokri, ml_leaks).
+    let attackEpochs: Int
 }

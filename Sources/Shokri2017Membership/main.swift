@@ -7,8 +7,11 @@
 // (Choquette-Choo et al., ICML 2021). Scored as the field now scores them: TPR at low FPR, log-log ROC curves.
 //
 // Run: swift run -c release Shokri2017Membership [--datasets location adult mnist faces] [--quick] [--seed N]
-// Results: out/Shokri2017Membership/ (attacks.csv, scores.csv, ROC curves, report.md), written all at once.
-// Trained models are kept in out/.models/ (--model-cache), so a second run with other attack settings does not retrain.
+// Then the defences: output policies (top-k, rounding, temperature, labels only), L2, early stopping, dropout and
+// DP-SGD with an RDP accountant, each against every attack, with DP models audited against their bound.
+// Results: out/Shokri2017Membership/ (attacks.csv, defences.csv, dp_audit.csv, scores.csv, figures, report.md),
+// written all at once. Trained models are kept in out/.models/ (--model-cache), so a second run with other attack
+// settings does not retrain; --shard k/n trains one part of them (other machines sharing the cache train the rest).
 
 import ArgumentParser
 import Datasets
@@ -45,10 +48,36 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
     @Option(help: "Records of the mnist pool, drawn from the 70,000 images (default 20000; --quick: 2000).") var mnistPool: Int?
     @Option(help: "Population samples for RMIA (default 2000; --quick: 500).") var population: Int?
     @Option(help: "Perturbed queries per record of the label-only robustness attack (default 10; --quick: 4).") var probes: Int?
+    @Option(help: "Epochs of the shadow-trained attack models, shokri and ml_leaks (default 50, the authors'; --quick: 10).")
+    var attackEpochs: Int?
     @Option(
         help: ArgumentHelp("Folder of trained models kept between runs (default: out/.models under the package root).", valueName: "dir"))
     var modelCache: String?
     @Option(help: "Models trained at once (default: the cores).") var threads: Int?
+
+    @Option(
+        parsing: .upToNextOption,
+        help: "Defences to evaluate: policies, regularisation (L2, early stopping, dropout), dp; or none (default: all three).")
+    var defences: [DefenceFamily] = []
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Output policies (default: top-1 top-3 round-0.1 round-0.001 temp-5 temp-20 label).", valueName: "top-K|round-STEP|temp-T|label"
+        ))
+    var policies: [PolicyOption] = []
+    @Option(parsing: .upToNextOption, help: "L2 strengths of the weight-decay defence (default: 1e-4 1e-3 1e-2).") var l2: [Float] = []
+    @Option(help: "Dropout probability of the dropout defence (default 0.5).") var dropout: Float?
+    @Option(help: "Patience in epochs of the early-stopping defence, on 10 % of each model's rows (default 5).") var patience: Int?
+    @Option(parsing: .upToNextOption, help: "DP-SGD target epsilons (default: 1 4 8 16).") var epsilons: [Double] = []
+    @Option(help: "DP-SGD per-example gradient norm bound (default 1).") var dpClip: Float?
+    @Option(help: "DP-SGD delta (default: 1 / pool size, rounded down to a power of ten, per dataset).") var dpDelta: Double?
+    @Option(help: "Models of each defence's world, every record in half of them (default 16; --quick: 6).") var defenceModels: Int?
+    @Option(help: "Targets audited in each defence's world (default 4; --quick: 2).") var defenceTargets: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Train only shard k of n of the models into the model cache, then stop (results in out/\(name)-shard-k-of-n).",
+            valueName: "k/n"))
+    var shard: Shard?
 
     func validate() throws {
         guard !datasets.isEmpty else { throw ValidationError("--datasets needs at least one of location, adult, mnist, faces") }
@@ -59,17 +88,37 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
         if let models, let targets, let shadows, targets + shadows > models {
             throw ValidationError("--targets \(targets) and --shadows \(shadows) need more than --models \(models) models")
         }
-        for (name, value) in [("--hidden", hidden), ("--epochs", epochs), ("--probes", probes), ("--threads", threads)] {
+        for (name, value) in [
+            ("--hidden", hidden), ("--epochs", epochs), ("--probes", probes), ("--attack-epochs", attackEpochs), ("--threads", threads),
+        ] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1 (got \(value))") }
         }
         for (name, value) in [("--location-pool", locationPool), ("--adult-pool", adultPool), ("--mnist-pool", mnistPool)] {
             if let value, value < 40 { throw ValidationError("\(name) must be at least 40 records (got \(value))") }
         }
         if let population, population < 10 { throw ValidationError("--population must be at least 10 samples") }
+        if defences.contains(.none) && defences.count > 1 { throw ValidationError("--defences none cannot be combined with others") }
+        if let bad = l2.first(where: { !($0 >= 0 && $0.isFinite) }) { throw ValidationError("--l2 values must be 0 or more (got \(bad))") }
+        if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1) (got \(dropout))") }
+        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1 epoch") }
+        if let bad = epsilons.first(where: { !($0 > 0 && $0.isFinite) }) {
+            throw ValidationError("--epsilons must be positive (got \(bad))")
+        }
+        if let dpClip, !(dpClip > 0 && dpClip.isFinite) { throw ValidationError("--dp-clip must be positive (got \(dpClip))") }
+        if let dpDelta, !(dpDelta > 0 && dpDelta < 1) { throw ValidationError("--dp-delta must be in (0, 1) (got \(dpDelta))") }
+        if let defenceModels, defenceModels < 4 {
+            throw ValidationError("--defence-models must be at least 4 (a target, two references to rehearse, a shadow)")
+        }
+        if let defenceTargets, defenceTargets < 1 { throw ValidationError("--defence-targets must be at least 1") }
     }
 
     func run() throws {
-        try ExperimentRun.perform(common, title: "membership inference, every attack on four datasets") { try body($0) }
+        let folder = shard.map { "\(Self.name)-shard-\($0.index)-of-\($0.count)" }
+        let title = shard.map { "train shard \($0.index) of \($0.count) of the membership-inference models" }
+        try ExperimentRun.perform(common, title: title ?? "membership inference, every attack and defence on four datasets", folder: folder)
+        {
+            try body($0)
+        }
     }
 
     func body(_ run: ExperimentRun) throws {
@@ -87,18 +136,41 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
         }
         let digests = Dictionary(uniqueKeysWithValues: run.store.locations.map { ($0.name, $0.catalogDigest) })
 
-        // == 2. Models: M per dataset, each on a seeded random half of the pool ==
-        run.section(2, "Train the models (or find them in \(cacheRoot))")
-        var worlds: [AuditWorld] = []
+        // == 2. Models: M per dataset, each on a seeded random half of the pool; each defence's world likewise ==
+        run.section(
+            2,
+            shard.map { "Train shard \($0.index) of \($0.count) of the models into \(cacheRoot)" }
+                ?? "Train the models (or find them in \(cacheRoot))")
+        let defence = DefencePlan(self, run)
+        var setups: [WorldSetup] = []
+        var defenceSetups: [AuditedDataset: [WorldSetup]] = [:]
         for d in datasets {
             guard let records = data[d], let plan = plans.plan[d] else { continue }
-            var worldRNG = rng.derived(UInt64(d.hashSeed))
             let digest = digests[d == .adult ? "uci_adult" : d == .faces ? "att_faces" : d.rawValue] ?? ""
-            let world = try AuditWorld.build(
-                plan, data: records, catalogDigest: digest, run: run, cacheRoot: cacheRoot, threads: threads, using: &worldRNG)
-            let acc = (0..<plan.targets).map { world.accuracy($0) }
+            let dp = (clip: defence.clip, delta: defence.delta ?? RDPAccountant.delta(forRecords: min(plan.pool, records.count)))
+            var worldRNG = rng.derived(UInt64(d.hashSeed))
+            setups.append(
+                try WorldSetup.make(
+                    plan, defence: .none, data: records, catalogDigest: digest, run: run, cacheRoot: cacheRoot, dp: dp, using: &worldRNG))
+            if !defence.training.isEmpty { run.record("\(d)_dp_delta", dp.delta, source: defence.delta == nil ? "default" : "option") }
+            for t in defence.training {
+                var r = rng.derived(UInt64(d.hashSeed))
+                defenceSetups[d, default: []].append(
+                    try WorldSetup.make(
+                        defence.plan(plan), defence: t, data: records, catalogDigest: digest, run: run, cacheRoot: cacheRoot, dp: dp,
+                        using: &r))
+            }
+        }
+        if let shard {
+            try trainShard(shard, setups: setups + datasets.flatMap { defenceSetups[$0] ?? [] }, run: run, threads: threads)
+            return
+        }
+        var worlds: [AuditWorld] = []
+        for setup in setups {
+            let world = try setup.build(run: run, threads: threads)
+            let acc = (0..<world.plan.targets).map { world.accuracy($0) }
             Console.line(
-                "  \(d): pool \(world.pool.count), \(plan.models) models (\(world.cached) from the cache), population \(world.population.count); "
+                "  \(world.plan.dataset): pool \(world.pool.count), \(world.plan.models) models (\(world.cached) from the cache), population \(world.population.count); "
                     + "targets' train accuracy \(Format.pct(Statistics.meanAndSpread(acc.map(\.train)).mean)), "
                     + "test \(Format.pct(Statistics.meanAndSpread(acc.map(\.test)).mean))")
             worlds.append(world)
@@ -110,7 +182,7 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
         for world in worlds {
             var attackRNG = rng.derived(UInt64(world.plan.dataset.hashSeed + 10))
             let list = try run.time("shadow_attack_models_\(world.plan.dataset)") {
-                try attacks(for: world, probes: world.plan.probes, using: &attackRNG)
+                try attacks(for: world, using: &attackRNG)
             }
             let found = try run.time("attacks_\(world.plan.dataset)") { try runAttacks(list, on: world, using: &attackRNG) }
             results += found
@@ -137,14 +209,64 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
             }
         }
 
-        // == 5. Outputs ==
-        run.section(5, "Write the results")
-        let outcome = Results(plans: plans, worlds: worlds, attacks: results, sweep: sweep)
+        // == 5. Defences ==
+        var defended: [DefenceResult] = []
+        if !defence.training.isEmpty {
+            run.section(
+                5,
+                "Defences: output policies, L2, early stopping, dropout, DP-SGD (\(defence.models) models per world, \(defence.targets) targets)"
+            )
+        }
+        for d in datasets {
+            guard let list = defenceSetups[d], !list.isEmpty else { continue }
+            defended += try Defences.run(defence, setups: list, run: run, threads: threads, using: rng.derived(UInt64(d.hashSeed + 500)))
+        }
+
+        // == 6. Outputs ==
+        run.section(6, "Write the results")
+        let outcome = Results(plans: plans, worlds: worlds, attacks: results, sweep: sweep, defences: defended)
         run.claims = Report.claims(outcome)
         run.headline = Report.headline(outcome)
         try Outputs.write(outcome, to: run)
         Console.table(["claim", "measured", "verdict"], run.claims.map { [$0.claim, $0.measured, $0.verdict] })
     }
+
+    /// Trains the models of shard k of n (model index m of every world when m mod n = k - 1) into the cache and
+    /// lists them in shard.csv; the models of other shards are left to other processes.
+    func trainShard(_ shard: Shard, setups: [WorldSetup], run: ExperimentRun, threads: Int) throws {
+        var table = CSVTable(header: ["world", "model", "status", "cache"])
+        var trained = 0
+        var found = 0
+        for setup in setups {
+            let mine = (0..<setup.plan.models).filter { $0 % shard.count == shard.index - 1 }
+            let before = Set(mine.filter { setup.cache.contains($0) })
+            trained += try setup.trainMissing(mine, run: run, threads: threads)
+            found += before.count
+            for m in mine {
+                table.append([
+                    .text(setup.label), .int(m), .text(before.contains(m) ? "in the cache" : "trained"),
+                    .text((setup.cache.folder as NSString).lastPathComponent),
+                ])
+            }
+        }
+        try run.write(table, to: "shard.csv")
+        run.headline = "Shard \(shard.index) of \(shard.count): trained \(trained) models, \(found) already in the cache."
+        Console.line("  " + run.headline + " Run again without --shard (same options) to score once every shard is done.")
+    }
+}
+
+/// `--shard k/n`: this process trains shard k (1-based) of n.
+struct Shard: ExpressibleByArgument, CustomStringConvertible, Equatable {
+    let index: Int
+    let count: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, k >= 1, k <= n else { return nil }
+        (index, count) = (k, n)
+    }
+
+    var description: String { "\(index)/\(count)" }
 }
 
 extension AuditedDataset {
@@ -165,6 +287,7 @@ struct Plans {
         let hidden = run.setting("hidden", given: o.hidden, default: 128)
         let population = run.setting("population", given: o.population, default: 2000, quick: 500)
         let probes = run.setting("probes", given: o.probes, default: 10, quick: 4)
+        let attackEpochs = run.setting("attack_epochs", given: o.attackEpochs, default: 50, quick: 10)
         for d in o.datasets {
             let pools: [AuditedDataset: Int?] = [.location: o.locationPool, .adult: o.adultPool, .mnist: o.mnistPool, .faces: nil]
             let pool = run.setting("\(d)_pool", given: pools[d] ?? nil, default: d.pool.full, quick: d.pool.quick)
@@ -176,11 +299,38 @@ struct Plans {
                 dataset: d, pool: pool, models: models, targets: min(targets, models - 3),
                 shadows: max(1, min(shadows, models - min(targets, models - 3) - 1)), hidden: hidden,
                 training: TrainingSettings(epochs: epochs, batchSize: d.training.batch, learningRate: d.training.learningRate, l2: 1e-6),
-                population: population, probes: probes)
+                population: population, probes: probes, attackEpochs: attackEpochs)
         }
         run.record("model", "one hidden layer of tanh units, softmax output, Adam, L2 1e-6")
         self.plan = plan
         order = o.datasets
+    }
+}
+
+extension DefencePlan {
+    /// The defence settings of a run, each resolved and recorded.
+    init(_ o: Shokri2017Membership, _ run: ExperimentRun) {
+        let families = o.defences.isEmpty ? [DefenceFamily.policies, .regularisation, .dp] : o.defences.filter { $0 != .none }
+        run.record(
+            "defences", o.defences.contains(.none) ? "none" : families.map(\.rawValue).joined(separator: " "),
+            source: o.defences.isEmpty ? "default" : "option")
+        self.families = Set(families)
+        let standard: [OutputPolicy] = [.topK(1), .topK(3), .rounded(0.1), .rounded(0.001), .temperature(5), .temperature(20), .labelOnly]
+        policies = o.policies.isEmpty ? standard : o.policies.map(\.policy)
+        run.record("policies", policies.map(\.description).joined(separator: " "), source: o.policies.isEmpty ? "default" : "option")
+        l2 = o.l2.isEmpty ? [1e-4, 1e-3, 1e-2] : o.l2
+        run.record("defence_l2", l2.map { String(format: "%g", $0) }.joined(separator: " "), source: o.l2.isEmpty ? "default" : "option")
+        dropout = run.setting("defence_dropout", given: o.dropout, default: 0.5)
+        patience = run.setting("defence_patience", given: o.patience, default: 5)
+        epsilons = o.epsilons.isEmpty ? [1, 4, 8, 16] : o.epsilons
+        run.record(
+            "dp_epsilons", epsilons.map { String(format: "%g", $0) }.joined(separator: " "),
+            source: o.epsilons.isEmpty ? "default" : "option")
+        clip = run.setting("dp_clip", given: o.dpClip, default: 1)
+        delta = o.dpDelta
+        models = run.setting("defence_models", given: o.defenceModels, default: 16, quick: 6)
+        targets = run.setting("defence_targets", given: o.defenceTargets, default: 4, quick: 2)
+        run.record("dp_sampling", "Poisson, q = batch / the model's training rows; RDP accountant, improved conversion")
     }
 }
 

@@ -11,6 +11,8 @@ import Testing
         "--quick", "--datasets", "location", "adult", "--models", "4", "--targets", "1", "--shadows", "1", "--location-pool", "200",
         "--adult-pool", "200", "--epochs", "2", "--probes", "2", "--population", "50",
     ]
+    /// Defences on the tiny runs: worlds of 5 models (distinct from the 4 of the attack comparison), one target.
+    static let defences = ["--defence-models", "5", "--defence-targets", "1", "--l2", "1e-2", "--epsilons", "2"]
 
     func rows(_ path: String) throws -> [[String]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
@@ -25,20 +27,24 @@ import Testing
         defer { for p in [a, b, c, d, cacheA, cacheB] { try? FileManager.default.removeItem(atPath: p) } }
         let data = try #require(Self.data)
         let e = Self.experiment
-        let first = try e.run(Self.tiny + ["--seed", "5", "--out", a, "--model-cache", cacheA, "--data", data])
+        let first = try e.run(Self.tiny + ["--seed", "5", "--out", a, "--model-cache", cacheA, "--data", data, "--defences", "none"])
         #expect(first.status == 0, "stderr: \(first.stderr)")
-        for section in ["== 1. Data", "== 2. Train", "== 3. Attacks", "== 4. LiRA and RMIA", "== 5. Write"] {
+        for section in ["== 1. Data", "== 2. Train", "== 3. Attacks", "== 4. LiRA and RMIA", "== 6. Write"] {
             #expect(first.stdout.contains(section))
         }
+        #expect(!first.stdout.contains("== 5. Defences") && !FileManager.default.fileExists(atPath: "\(a)/defences.csv"))
         #expect(first.stdout.contains("(0 from the cache)"))
         // The same seed with freshly trained models, and again with the models of the first run's cache.
-        #expect(try e.run(Self.tiny + ["--seed", "5", "--out", b, "--model-cache", cacheB, "--data", data]).status == 0)
-        let cached = try e.run(Self.tiny + ["--seed", "5", "--out", c, "--model-cache", cacheA, "--data", data])
+        let none = ["--defences", "none"]
+        #expect(try e.run(Self.tiny + none + ["--seed", "5", "--out", b, "--model-cache", cacheB, "--data", data]).status == 0)
+        let cached = try e.run(Self.tiny + none + ["--seed", "5", "--out", c, "--model-cache", cacheA, "--data", data])
         #expect(cached.status == 0 && cached.stdout.contains("(4 from the cache)") && !cached.stdout.contains("train location models"))
         #expect(try ExperimentProcess.differences(a, b) == [])
         #expect(try ExperimentProcess.differences(a, c) == [])
-        #expect(try e.run(Self.tiny + ["--seed", "6", "--out", d, "--model-cache", cacheA, "--data", data]).status == 0)
+        let defended = try e.run(Self.tiny + Self.defences + ["--seed", "6", "--out", d, "--model-cache", cacheA, "--data", data])
+        #expect(defended.status == 0 && defended.stdout.contains("== 5. Defences"), "stderr: \(defended.stderr)")
         #expect(try ExperimentProcess.differences(a, d).contains("attacks.csv"))
+        try checkDefences(d)
 
         let attacks = try rows("\(a)/attacks.csv")
         #expect(
@@ -69,6 +75,67 @@ import Testing
         #expect(try ExperimentProcess.leftovers(in: a).isEmpty && ExperimentProcess.partials(beside: a).isEmpty)
     }
 
+    /// defences.csv has a row per policy and training defence with the columns, and dp_audit.csv finds every
+    /// DP model within its bound.
+    func checkDefences(_ folder: String) throws {
+        let table = try rows("\(folder)/defences.csv")
+        #expect(
+            table[0].prefix(10) == [
+                "dataset", "defence", "setting", "train_accuracy", "test_accuracy", "epsilon", "delta", "shokri_auc",
+                "shokri_tpr_at_1pct_fpr", "shokri_advantage",
+            ])
+        let location = table.dropFirst().filter { $0[0] == "location" }.map { "\($0[1]) \($0[2])" }
+        #expect(
+            location == [
+                "none ", "output_policy top-1", "output_policy top-3", "output_policy round-0.1", "output_policy round-0.001",
+                "output_policy temp-5", "output_policy temp-20", "output_policy label", "l2 0.01", "early_stopping patience 5",
+                "dropout 0.5", "dp_sgd eps 2",
+            ], "\(location)")
+        // Adult has two classes: no top-3.
+        #expect(!table.contains { $0[0] == "adult" && $0[2] == "top-3" })
+        let dp = try #require(table.first { $0[0] == "location" && $0[1] == "dp_sgd" })
+        #expect(Double(dp[5])! <= 2 && Double(dp[5])! > 1.9 && dp[6] == "0.001")
+        // Under labels only, the confidence attacks are empty and the label attacks score as without a policy.
+        let header = table[0]
+        let label = try #require(table.first { $0[0] == "location" && $0[2] == "label" })
+        let none = try #require(table.first { $0[0] == "location" && $0[1] == "none" })
+        let lira = try #require(header.firstIndex(of: "lira_online_auc"))
+        let gap = try #require(header.firstIndex(of: "label_robustness_auc"))
+        #expect(label[lira] == "" && none[lira] != "" && label[gap] == none[gap])
+        let audit = try rows("\(folder)/dp_audit.csv")
+        #expect(audit.count > 1 && audit.dropFirst().allSatisfy { $0.last == "within bound" })
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/defences.png"))
+    }
+
+    /// Models trained in three shards (three processes sharing one cache folder) give byte-identical results to models
+    /// trained in one process; each shard trains only its own models.
+    @Test(.enabled(if: ready, "needs the built executable and the Location and Adult data"))
+    func threeShardsThenScoringEqualOneProcess() throws {
+        let (whole, scored, cacheWhole, cacheShared) = (
+            ExperimentProcess.temp(), ExperimentProcess.temp(), ExperimentProcess.temp(), ExperimentProcess.temp()
+        )
+        let shardOuts = (1...3).map { _ in ExperimentProcess.temp() }
+        defer { for p in [whole, scored, cacheWhole, cacheShared] + shardOuts { try? FileManager.default.removeItem(atPath: p) } }
+        let data = try #require(Self.data)
+        let e = Self.experiment
+        let settings = Self.tiny + Self.defences + ["--seed", "9", "--data", data, "--policies", "top-1", "--defences", "policies", "dp"]
+        #expect(try e.run(settings + ["--out", whole, "--model-cache", cacheWhole]).status == 0)
+        var trained = 0
+        for k in 1...3 {
+            let shard = try e.run(settings + ["--shard", "\(k)/3", "--out", shardOuts[k - 1], "--model-cache", cacheShared])
+            #expect(shard.status == 0, "shard \(k): \(shard.stderr)")
+            #expect(!shard.stdout.contains("== 3. Attacks"))
+            let listed = try rows("\(shardOuts[k - 1])/shard.csv").dropFirst()
+            #expect(listed.allSatisfy { Int($0[1])! % 3 == k - 1 && $0[2] == "trained" })
+            trained += listed.count
+        }
+        // Two datasets, each with 4 models and two defence worlds (none, dp) of 5: 28 models over the shards.
+        #expect(trained == 28)
+        let scoring = try e.run(settings + ["--out", scored, "--model-cache", cacheShared])
+        #expect(scoring.status == 0 && !scoring.stdout.contains("train location") && !scoring.stdout.contains("train adult"))
+        #expect(try ExperimentProcess.differences(whole, scored) == [])
+    }
+
     @Test(.enabled(if: experiment.executable != nil, "needs the built executable"))
     func badOptionsAreNamed() throws {
         let e = Self.experiment
@@ -82,5 +149,13 @@ import Testing
         #expect(crowded.status != 0 && crowded.stderr.contains("--targets 5 and --shadows 5"))
         let twice = try e.run(["--datasets", "adult", "adult"])
         #expect(twice.status != 0 && twice.stderr.contains("twice"))
+        for (options, words) in [
+            (["--shard", "4/3"], "--shard"), (["--shard", "two"], "--shard"), (["--policies", "top-0"], "--policies"),
+            (["--policies", "blur"], "--policies"), (["--epsilons", "-1"], "--epsilons"), (["--dropout", "1"], "--dropout"),
+            (["--defences", "none", "dp"], "--defences none"), (["--dp-delta", "2"], "--dp-delta"), (["--dp-clip", "0"], "--dp-clip"),
+        ] {
+            let bad = try e.run(options)
+            #expect(bad.status != 0 && bad.stderr.contains(words), "\(options): \(bad.stderr)")
+        }
     }
 }

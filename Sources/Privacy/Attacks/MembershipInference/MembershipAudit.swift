@@ -78,6 +78,7 @@ public struct MembershipAudit: Sendable {
     /// The audit of a target served through `policy`: every reference and shadow model's answers shown through it
     /// too (an attacker who knows the API calibrates on what the API would show of its own models).
     public func seen(through policy: OutputPolicy) -> MembershipAudit {
+        if policy == self.policy && (references + shadows).allSatisfy({ $0.policy == policy }) { return self }
         func show(_ m: ReferenceModel) -> ReferenceModel {
             m.seen(
                 through: policy, records: records.features, mirrored: m.mirroredProbabilities == nil ? nil : mirroredRecords,
