@@ -98,6 +98,8 @@ struct DefenceResult {
     let policy: OutputPolicy
     let training: TrainingDefence
     let privacy: PrivacySpend?
+    /// The world's plan (models, targets, training).
+    let plan: DatasetPlan
     /// Mean over the audited targets.
     let trainAccuracy: Double
     let testAccuracy: Double
@@ -168,7 +170,7 @@ enum Defences {
                 let result = DefenceResult(
                     dataset: d, family: policy == .full ? setup.defence.family : "output_policy",
                     setting: policy == .full ? setup.defence.setting : policy.description, policy: policy, training: setup.defence,
-                    privacy: world.privacy, trainAccuracy: Statistics.meanAndSpread(accuracy.map(\.train)).mean,
+                    privacy: world.privacy, plan: world.plan, trainAccuracy: Statistics.meanAndSpread(accuracy.map(\.train)).mean,
                     testAccuracy: Statistics.meanAndSpread(accuracy.map(\.test)).mean, attacks: found, audits: audits)
                 let strongest = result.strongest
                 Console.line(

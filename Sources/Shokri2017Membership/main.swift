@@ -65,7 +65,7 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
             "Output policies (default: top-1 top-3 round-0.1 round-0.001 temp-5 temp-20 label).", valueName: "top-K|round-STEP|temp-T|label"
         ))
     var policies: [PolicyOption] = []
-    @Option(parsing: .upToNextOption, help: "L2 strengths of the weight-decay defence (default: 1e-4 1e-3 1e-2).") var l2: [Float] = []
+    @Option(parsing: .upToNextOption, help: "L2 strengths of the weight-decay defence (default: 1e-4 1e-3 1e-2 1e-1).") var l2: [Float] = []
     @Option(help: "Dropout probability of the dropout defence (default 0.5).") var dropout: Float?
     @Option(help: "Patience in epochs of the early-stopping defence, on 10 % of each model's rows (default 5).") var patience: Int?
     @Option(parsing: .upToNextOption, help: "DP-SGD target epsilons (default: 1 4 8 16).") var epsilons: [Double] = []
@@ -318,7 +318,7 @@ extension DefencePlan {
         let standard: [OutputPolicy] = [.topK(1), .topK(3), .rounded(0.1), .rounded(0.001), .temperature(5), .temperature(20), .labelOnly]
         policies = o.policies.isEmpty ? standard : o.policies.map(\.policy)
         run.record("policies", policies.map(\.description).joined(separator: " "), source: o.policies.isEmpty ? "default" : "option")
-        l2 = o.l2.isEmpty ? [1e-4, 1e-3, 1e-2] : o.l2
+        l2 = o.l2.isEmpty ? [1e-4, 1e-3, 1e-2, 1e-1] : o.l2
         run.record("defence_l2", l2.map { String(format: "%g", $0) }.joined(separator: " "), source: o.l2.isEmpty ? "default" : "option")
         dropout = run.setting("defence_dropout", given: o.dropout, default: 0.5)
         patience = run.setting("defence_patience", given: o.patience, default: 5)

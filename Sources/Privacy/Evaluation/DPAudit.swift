@@ -18,7 +18,7 @@ public struct DPAudit: Sendable {
     public let delta: Double
     /// TPR at 1 % FPR (the ROC's convention: the best threshold whose FPR is at most 1 %).
     public let tprAt1: Double
-    /// What DP allows there: e^epsilon * 0.01 + delta.
+    /// What DP allows there: e^epsilon * 0.01 + delta, or 1 where that exceeds 1 (no limit).
     public let boundAt1: Double
     /// Two-sided 95 % Clopper-Pearson interval of that TPR.
     public let tprAt1Interval: (lower: Double, upper: Double)
@@ -43,7 +43,7 @@ public struct DPAudit: Sendable {
         let e = Foundation.exp(epsilon)
         let at1 = roc.tpr(atFPR: 0.01)
         tprAt1 = at1
-        boundAt1 = e * 0.01 + delta
+        boundAt1 = min(1, e * 0.01 + delta)
         tprAt1Interval = p > 0 ? Binomial.clopperPearson(successes: Int((at1 * Double(p)).rounded()), trials: p) : (0, 1)
         largestExcess = roc.points.map { max($0.tpr - (e * $0.fpr + delta), (1 - $0.fpr) - (e * (1 - $0.tpr) + delta)) }.max() ?? 0
         // The thresholds checked: evenly spread over the curve, plus the one quoted at 1 % FPR.

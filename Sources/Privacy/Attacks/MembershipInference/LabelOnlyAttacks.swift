@@ -84,7 +84,9 @@ public struct LabelGapAttack: MembershipAttack {
 /// Reference: Choquette-Choo et al., ICML 2021, sections 4.2 (data augmentation) and 4.3 (noise robustness).
 ///
 /// Deviations: the perturbations are random shifts (and mirrors for faces) for images, bit flips for binary records and
-/// Gaussian noise for standardised tabular records, drawn once and sent to the target and the shadows alike.
+/// Gaussian noise for standardised tabular records. The threshold is set once (`calibrated`) on the shadows with
+/// perturbations of their own, and serves every target; without calibration each run sets it on the shadows with the
+/// perturbations it sends the target.
 public struct LabelRobustnessAttack: MembershipAttack {
     /// How a probe changes a record.
     public let perturbation: InputPerturbation
@@ -92,6 +94,8 @@ public struct LabelRobustnessAttack: MembershipAttack {
     public let probes: Int
     /// Shadow models the threshold is set on (the first ones; each costs the attacker 1 + probes evaluations per record).
     public var shadowsUsed = 3
+    /// The decision threshold set on the shadows, or nil to set it at every run.
+    public var threshold: Double?
 
     /// The attack with these probes.
     public init(perturbation: InputPerturbation, probes: Int) {
@@ -119,12 +123,37 @@ public struct LabelRobustnessAttack: MembershipAttack {
             }
         }
         let (scores, queries) = try counting(target) { share(try target.labels(x), try target.labels(perturbed)) }
+        if let threshold { return MembershipScores(scores: scores, threshold: threshold, queries: queries) }
+        return MembershipScores(scores: scores, threshold: shadowThreshold(audit, perturbed, share), queries: queries)
+    }
+
+    /// The attack with its threshold set once on `audit`'s shadows (perturbations drawn from `rng`), so that runs
+    /// against many targets spend the attacker's shadow evaluations once.
+    public func calibrated(on audit: MembershipAudit, using rng: inout SeededGenerator) throws -> LabelRobustnessAttack {
+        guard probes >= 1 else { throw OracleError(description: "label_robustness needs at least one probe per record (got \(probes))") }
+        guard !audit.shadows.isEmpty else { throw OracleError(description: "label_robustness needs at least one shadow model") }
+        let x = audit.records.features
+        let labels = audit.records.labels
+        let perturbed = perturbation.apply(x, copies: probes, using: &rng)
+        var copy = self
+        copy.threshold = shadowThreshold(audit, perturbed) { plain, noisy in
+            labels.indices.map { i in
+                var correct = plain[i] == labels[i] ? 1 : 0
+                for k in 0..<probes where noisy[i * probes + k] == labels[i] { correct += 1 }
+                return Double(correct) / Double(probes + 1)
+            }
+        }
+        return copy
+    }
+
+    /// The best threshold on the shadows' scores for these perturbed records.
+    func shadowThreshold(_ audit: MembershipAudit, _ perturbed: Matrix, _ share: ([Int], [Int]) -> [Double]) -> Double {
         var shadowScores: [Double] = []
         var shadowTruth: [Bool] = []
         for s in audit.shadows.prefix(shadowsUsed) {
-            shadowScores += share(s.model.predict(x), s.model.predict(perturbed))
+            shadowScores += share(s.model.predict(audit.records.features), s.model.predict(perturbed))
             shadowTruth += s.members
         }
-        return MembershipScores(scores: scores, threshold: Thresholds.best(scores: shadowScores, truth: shadowTruth), queries: queries)
+        return Thresholds.best(scores: shadowScores, truth: shadowTruth)
     }
 }

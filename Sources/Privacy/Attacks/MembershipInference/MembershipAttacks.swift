@@ -4,7 +4,8 @@ import MLCore
 /// thresholds, LiRA, RMIA, label-only.
 public enum MembershipAttacks {
     /// Every attack, the shadow-trained ones trained on `audit`'s shadows (for `shadowEpochs` epochs, the authors'
-    /// 50 by default); LiRA's mirrored variants when `mirrored`.
+    /// 50 by default) and the label-only robustness attack's threshold set on them; LiRA's mirrored variants when
+    /// `mirrored`.
     public static func standard(
         _ audit: MembershipAudit, perturbation: InputPerturbation, probes: Int, mirrored: Bool, shadowEpochs: Int = 50,
         using rng: inout SeededGenerator
@@ -22,7 +23,8 @@ public enum MembershipAttacks {
             list += [LiRA(online: true, mirrored: true), LiRA(online: false, mirrored: true)]
         }
         list += [
-            RMIA(online: true), RMIA(online: false), LabelGapAttack(), LabelRobustnessAttack(perturbation: perturbation, probes: probes),
+            RMIA(online: true), RMIA(online: false), LabelGapAttack(),
+            try LabelRobustnessAttack(perturbation: perturbation, probes: probes).calibrated(on: audit, using: &rng),
         ]
         return list
     }
