@@ -81,6 +81,21 @@ public func softmaxCrossEntropy(_ logits: Matrix, labels: [Int]) -> (loss: Float
     return (loss / n, g)
 }
 
+/// The mean cross-entropy of softmax(`logits`) against probability rows `targets`, and its gradient with respect to
+/// the logits (softmax minus target, over the batch size).
+public func softCrossEntropy(_ logits: Matrix, targets: Matrix) -> (loss: Float, gradient: Matrix) {
+    var g = Softmax.rows(logits)
+    let logP = Softmax.logRows(logits)
+    let n = Float(logits.rows)
+    var loss: Float = 0
+    for i in g.data.indices {
+        if targets.data[i] > 0 { loss -= targets.data[i] * logP.data[i] }
+        g.data[i] -= targets.data[i]
+    }
+    g.scale(by: 1 / n)
+    return (loss / n, g)
+}
+
 /// Minibatch training of a `Network` on labelled rows.
 public struct Trainer: Sendable {
     /// The settings used.
@@ -106,12 +121,34 @@ public struct Trainer: Sendable {
         if let bad = labels.first(where: { $0 < 0 || $0 >= network.classCount }) {
             throw TrainingError.shapeMismatch("label \(bad) outside 0..<\(network.classCount)")
         }
-        return try run(network, x: x, labels: labels, using: &rng, onEpoch: onEpoch)
+        return try run(network, x: x, using: &rng, onEpoch: onEpoch) { logits, idx in
+            softmaxCrossEntropy(logits, labels: idx.map { labels[$0] })
+        }
+    }
+
+    /// Trains `network` to reproduce probability rows `targets` (cross-entropy against soft labels, as when a
+    /// surrogate learns from another model's answers); `onEpoch(epoch, meanLoss)` is called after each epoch.
+    public func fit(
+        _ network: Network, x: Matrix, targets: Matrix, using rng: inout SeededGenerator,
+        onEpoch: (Int, Float) -> Void = { _, _ in }
+    ) throws -> Network {
+        try settings.validate()
+        guard x.rows == targets.rows, x.rows > 0 else {
+            throw TrainingError.shapeMismatch("\(x.rows) rows but \(targets.rows) target rows")
+        }
+        guard x.cols == network.inputSize, targets.cols == network.classCount else {
+            throw TrainingError.shapeMismatch(
+                "rows have \(x.cols) values and targets \(targets.cols) classes; the model takes \(network.inputSize) and has \(network.classCount)"
+            )
+        }
+        return try run(network, x: x, using: &rng, onEpoch: onEpoch) { logits, idx in
+            softCrossEntropy(logits, targets: targets.rows(idx))
+        }
     }
 
     private func run(
-        _ start: Network, x: Matrix, labels: [Int], using rng: inout SeededGenerator,
-        onEpoch: (Int, Float) -> Void
+        _ start: Network, x: Matrix, using rng: inout SeededGenerator,
+        onEpoch: (Int, Float) -> Void, loss lossOf: (Matrix, [Int]) -> (loss: Float, gradient: Matrix)
     ) throws -> Network {
         var net = start
         var state = OptimizerState(net)
@@ -124,7 +161,7 @@ public struct Trainer: Sendable {
                 let idx = Array(order[b..<min(b + settings.batchSize, order.count)])
                 let xb = x.rows(idx)
                 let acts = net.activations(xb)
-                let (loss, g) = softmaxCrossEntropy(acts[acts.count - 1], labels: idx.map { labels[$0] })
+                let (loss, g) = lossOf(acts[acts.count - 1], idx)
                 guard loss.isFinite else { throw TrainingError.diverged(epoch: epoch, loss: loss) }
                 total += loss
                 batches += 1

@@ -147,8 +147,18 @@ import Testing
         #expect(throws: OracleError.self) { try MIFace().run(labels: [0], oracle: try Oracle(model, access: .blackBox)) }
         var bad = MIFace()
         bad.lambda = 0
-        #expect(throws: OracleError.self) { try bad.run(labels: [0], oracle: try Oracle(model, access: .whiteBox)) }
-        #expect(throws: OracleError.self) { try MIFace().run(labels: [5], oracle: try Oracle(model, access: .whiteBox)) }
+        // Bad attack settings are the attack's errors; only what the oracle refuses is the oracle's.
+        #expect(throws: AttackError.self) { try bad.run(labels: [0], oracle: try Oracle(model, access: .whiteBox)) }
+        #expect(throws: AttackError.self) { try MIFace().run(labels: [5], oracle: try Oracle(model, access: .whiteBox)) }
+        var blocks = MIFace()
+        blocks.gradientSource = .finiteDifferences(FiniteDifferences(width: 2, height: 4, blockSize: 0))
+        #expect(throws: AttackError.self) { try blocks.run(labels: [0], oracle: try Oracle(model, access: .blackBox)) }
+        var wrongShape = MIFace()
+        wrongShape.gradientSource = .finiteDifferences(FiniteDifferences(width: 3, height: 3))
+        #expect(throws: AttackError.self) { try wrongShape.run(labels: [0], oracle: try Oracle(model, access: .blackBox)) }
+        var wrongCopy = MIFace()
+        wrongCopy.gradientSource = .surrogate(Network.softmaxRegression(inputs: 9, classes: 2))
+        #expect(throws: AttackError.self) { try wrongCopy.run(labels: [0], oracle: try Oracle(model, access: .blackBox)) }
     }
 }
 

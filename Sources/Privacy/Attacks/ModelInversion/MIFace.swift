@@ -35,6 +35,8 @@ public enum StopReason: String, Sendable, CaseIterable {
     case noImprovement = "no_improvement"
     /// alpha iterations were taken.
     case maxIterations = "max_iterations"
+    /// No probe changed the oracle's answers (a black-box descent left without a direction, e.g. by rounding).
+    case flatAnswers = "flat_answers"
 }
 
 /// The result of inverting one label.
@@ -53,6 +55,19 @@ public struct Inversion: Sendable {
     public let stopReason: StopReason
     /// Queries (model evaluations) spent on this label.
     public let queries: Int
+
+    /// Whether the descent never left its start because the answers gave it no direction.
+    public var failed: Bool { stopReason == .flatAnswers && iterations == 0 }
+}
+
+/// Where MI-Face's gradient comes from.
+public enum GradientSource: Sendable {
+    /// The served model's own input gradient (needs white-box access).
+    case whiteBox
+    /// Estimated from the oracle's answers alone (black-box access), every probe a counted query.
+    case finiteDifferences(FiniteDifferences)
+    /// A copy of the model the attacker built from queries; the descent never queries the oracle.
+    case surrogate(Network)
 }
 
 /// MI-Face, white-box model inversion (Algorithm 1 of the paper): gradient descent on the cost of a
@@ -68,6 +83,10 @@ public struct Inversion: Sendable {
 /// - All labels descend together as one batch, each stopping on its own.
 /// - Without Process, the descent runs in the span of the first layer's weights (exactly the same
 ///   iterates: x_i = x0 - a_i W), which is a large constant-factor speed-up; `usesFactoredDescent`.
+/// - The gradient comes from a `GradientSource`: the model (white-box), finite differences of the oracle's
+///   answers (black-box, section 5.3 of the paper), or a surrogate model stolen from the oracle. A black-box
+///   cost reads `p` as the oracle shows it, floored at 1e-30 so that a confidence rounded to 0 gives a finite
+///   cost; probes that all leave the answers unchanged stop the descent (`StopReason.flatAnswers`).
 public struct MIFace: Sendable {
     /// Maximum iterations (alpha).
     public var alpha = 5000
@@ -87,31 +106,50 @@ public struct MIFace: Sendable {
     public var process: (@Sendable (Matrix) -> Matrix)?
     /// Whether to descend in the span of the first layer's weights when Process is the identity.
     public var usesFactoredDescent = true
+    /// Where the gradient comes from (white-box by default).
+    public var gradientSource: GradientSource = .whiteBox
 
     /// MI-Face with the paper's parameters (alpha 5000, beta 100, gamma 0.99, lambda 0.1).
     public init() {}
 
     func validate() throws {
-        guard alpha >= 0 else { throw OracleError(description: "MI-Face: alpha must be >= 0 (got \(alpha))") }
-        guard beta >= 1 else { throw OracleError(description: "MI-Face: beta must be >= 1 (got \(beta))") }
-        guard lambda > 0, lambda.isFinite else { throw OracleError(description: "MI-Face: lambda must be positive (got \(lambda))") }
-        guard gamma.isFinite else { throw OracleError(description: "MI-Face: gamma must be finite") }
+        guard alpha >= 0 else { throw AttackError(description: "MI-Face: alpha must be >= 0 (got \(alpha))") }
+        guard beta >= 1 else { throw AttackError(description: "MI-Face: beta must be >= 1 (got \(beta))") }
+        guard lambda > 0, lambda.isFinite else { throw AttackError(description: "MI-Face: lambda must be positive (got \(lambda))") }
+        guard gamma.isFinite else { throw AttackError(description: "MI-Face: gamma must be finite") }
+        if case .finiteDifferences(let fd) = gradientSource { try fd.validate() }
     }
 
     /// Inverts every label in `labels` as one batch; `progress(done, total)` reports finished labels.
+    /// `client` names the attacker in the oracle's log.
     public func run(
-        labels: [Int], oracle: Oracle, x0: [Float]? = nil,
+        labels: [Int], oracle: Oracle, x0: [Float]? = nil, client: String = "attacker",
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> [Inversion] {
         try validate()
-        guard let model = try oracle.whiteBoxModel() as? any AffineInputClassifier else {
-            throw OracleError(description: "MI-Face (white-box) needs a model whose input enters through one affine layer (a Network)")
-        }
-        let d = model.inputSize
+        let d = oracle.inputSize
         let start = x0 ?? [Float](repeating: 0, count: d)
-        guard start.count == d else { throw OracleError(description: "MI-Face: x0 has \(start.count) values, the model takes \(d)") }
-        if let bad = labels.first(where: { $0 < 0 || $0 >= model.classCount }) {
-            throw OracleError(description: "MI-Face: label \(bad) outside 0..<\(model.classCount)")
+        guard start.count == d else { throw AttackError(description: "MI-Face: x0 has \(start.count) values, the model takes \(d)") }
+        if let bad = labels.first(where: { $0 < 0 || $0 >= oracle.classCount }) {
+            throw AttackError(description: "MI-Face: label \(bad) outside 0..<\(oracle.classCount)")
+        }
+        let model: any AffineInputClassifier
+        switch gradientSource {
+        case .finiteDifferences(let fd):
+            let state = try FiniteDifferenceDescent(oracle: oracle, estimator: fd, x0: start, count: labels.count, client: client)
+            return try descend(labels: labels, state: state, oracle: nil, progress: progress)
+        case .surrogate(let copy):
+            guard copy.inputSize == d, copy.classCount == oracle.classCount else {
+                throw AttackError(
+                    description: "MI-Face: the surrogate takes \(copy.inputSize) inputs and \(copy.classCount) classes; "
+                        + "the oracle's model takes \(d) and \(oracle.classCount)")
+            }
+            model = copy
+        case .whiteBox:
+            guard let m = try oracle.whiteBoxModel() as? any AffineInputClassifier else {
+                throw AttackError(description: "MI-Face (white-box) needs a model whose input enters through one affine layer (a Network)")
+            }
+            model = m
         }
         let stepper: any DescentState =
             (process == nil && usesFactoredDescent)
@@ -120,14 +158,15 @@ public struct MIFace: Sendable {
         // The factored descent runs many small products and splits its one large product across the
         // cores itself, so OpenBLAS stays on one thread: waking its threads for every small product cost
         // more than they saved (the 5000-iteration MLP benchmark went from 54 s to 48 s without them).
+        let counted: Oracle? = { if case .whiteBox = gradientSource { return oracle } else { return nil } }()
         if stepper is FactoredDescent {
-            return try BLASInfo.singleThreaded { try descend(labels: labels, state: stepper, oracle: oracle, progress: progress) }
+            return try BLASInfo.singleThreaded { try descend(labels: labels, state: stepper, oracle: counted, progress: progress) }
         }
-        return try descend(labels: labels, state: stepper, oracle: oracle, progress: progress)
+        return try descend(labels: labels, state: stepper, oracle: counted, progress: progress)
     }
 
     private func descend(
-        labels: [Int], state: any DescentState, oracle: Oracle,
+        labels: [Int], state: any DescentState, oracle: Oracle?,
         progress: (Int, Int) -> Void
     ) throws -> [Inversion] {
         let n = labels.count
@@ -141,22 +180,16 @@ public struct MIFace: Sendable {
         var done = 0
         var i = 0
         while !active.isEmpty {
-            let activeLabels = active.map { labels[$0] }
-            let costKind = cost
-            let (logits, gradient) = state.evaluate(rows: active) { z in
-                MIFace.logitGradient(z, labels: activeLabels, cost: costKind)
-            }
-            oracle.record(queries: active.count)
-            let probs = Softmax.rows(logits)
-            let logProbs = Softmax.logRows(logits)
+            let e = try state.evaluate(rows: active, labels: active.map { labels[$0] }, cost: cost)
+            oracle?.record(queries: active.count)
             var stillActive: [Int] = []
             var keep: [Int] = []
             for (r, k) in active.enumerated() {
-                queries[k] += 1
-                let p = probs[r, labels[k]]
-                let c = cost == .oneMinusP ? 1 - p : -logProbs[r, labels[k]]
+                queries[k] += e.queriesPerRow
+                let p = e.confidence[r]
+                let c = e.cost[r]
                 guard c.isFinite else {
-                    throw OracleError(description: "MI-Face: the cost for label \(labels[k]) became \(c) at iteration \(i); lower lambda")
+                    throw AttackError(description: "MI-Face: the cost for label \(labels[k]) became \(c) at iteration \(i); lower lambda")
                 }
                 if c < bestCost[k] {
                     bestCost[k] = c
@@ -167,6 +200,8 @@ public struct MIFace: Sendable {
                 let reached = gammaReading == .cost ? c <= gamma : p >= gamma
                 if stopsEarly && reached {
                     reason = .reachedGamma
+                } else if e.flat[r] {
+                    reason = .flatAnswers
                 } else if stopsEarly && history[k].count >= beta && c >= history[k].suffix(beta).max()! {
                     reason = .noImprovement
                 } else if i >= alpha {
@@ -184,7 +219,7 @@ public struct MIFace: Sendable {
                 }
             }
             if done > 0 { progress(done, n) }
-            if !stillActive.isEmpty { state.step(keeping: keep, gradient: gradient, lambda: lambda) }
+            if !stillActive.isEmpty { state.step(keeping: keep, gradient: e.gradient, lambda: lambda) }
             active = stillActive
             i += 1
         }
@@ -214,16 +249,44 @@ public struct MIFace: Sendable {
     }
 }
 
+/// One evaluation of the active iterates: what the attacker saw and the direction it steps in.
+struct DescentEvaluation {
+    /// The target label's confidence for each evaluated row.
+    var confidence: [Float]
+    /// The cost of each evaluated row.
+    var cost: [Float]
+    /// The gradient of each row's cost, in the state's own coordinates.
+    var gradient: Matrix
+    /// Rows whose answers gave no direction at all (black-box only).
+    var flat: [Bool]
+    /// Oracle queries one row cost.
+    var queriesPerRow: Int
+}
+
 /// The iterates of a batch descent, stored however is cheapest.
 protocol DescentState: AnyObject {
-    /// Logits and the gradient (in the state's own coordinates) for the given rows.
-    func evaluate(rows: [Int], logitGradient: (Matrix) -> Matrix) -> (Matrix, Matrix)
+    /// Confidences, costs and gradients for the given rows, each descending the cost of its label.
+    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) throws -> DescentEvaluation
     /// Marks the current iterate of evaluated row `r` as the best for label slot `k`.
     func remember(row r: Int, as k: Int)
     /// Takes a step on the evaluated rows listed in `keep` (the others stop).
     func step(keeping keep: [Int], gradient: Matrix, lambda: Float)
     /// The best iterate of every label slot, as images.
     func bestImages() -> Matrix
+}
+
+extension DescentEvaluation {
+    /// The evaluation from a model's logits and gradient: costs from the log-softmax, so that -log p stays exact
+    /// where p underflows.
+    init(logits: Matrix, gradient: Matrix, labels: [Int], cost: InversionCost) {
+        let probs = Softmax.rows(logits)
+        let logProbs = Softmax.logRows(logits)
+        confidence = labels.enumerated().map { probs[$0.offset, $0.element] }
+        self.cost = labels.enumerated().map { r, l in cost == .oneMinusP ? 1 - probs[r, l] : -logProbs[r, l] }
+        self.gradient = gradient
+        flat = [Bool](repeating: false, count: labels.count)
+        queriesPerRow = 1
+    }
 }
 
 /// Descent in pixel space: x <- Process(x - lambda * grad c(x)).
@@ -242,10 +305,11 @@ final class PixelDescent: DescentState {
         best = x
     }
 
-    func evaluate(rows: [Int], logitGradient: (Matrix) -> Matrix) -> (Matrix, Matrix) {
+    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> DescentEvaluation {
         self.rows = rows
         let batch = rows.count == x.rows && rows == Array(0..<x.rows) ? x : x.rows(rows)
-        return model.inputGradient(batch, logitGradient: logitGradient)
+        let (z, g) = model.inputGradient(batch) { MIFace.logitGradient($0, labels: labels, cost: cost) }
+        return DescentEvaluation(logits: z, gradient: g, labels: labels, cost: cost)
     }
 
     func remember(row r: Int, as k: Int) {
@@ -293,13 +357,14 @@ final class FactoredDescent: DescentState {
         best = a
     }
 
-    func evaluate(rows: [Int], logitGradient: (Matrix) -> Matrix) -> (Matrix, Matrix) {
+    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> DescentEvaluation {
         self.rows = rows
         let ar = a.rows(rows)
         var z = Matrix(rows: rows.count, cols: a.cols)
         for r in 0..<rows.count { z.setRow(r, z0) }
         Matrix.gemmSplittingColumns(ar, gram, into: &z, alpha: -1, beta: 1, parts: FactoredDescent.parts)
-        return model.preactivationGradient(z, logitGradient: logitGradient)
+        let (logits, g) = model.preactivationGradient(z) { MIFace.logitGradient($0, labels: labels, cost: cost) }
+        return DescentEvaluation(logits: logits, gradient: g, labels: labels, cost: cost)
     }
 
     func remember(row r: Int, as k: Int) {
