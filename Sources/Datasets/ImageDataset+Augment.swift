@@ -39,3 +39,26 @@ extension ImageDataset {
             width: width, height: height, sources: newSources)
     }
 }
+
+extension ImageDataset {
+    /// A photo as a camera would give it again: shifted up to `maxShift` pixels each way (edges repeated), its
+    /// brightness scaled by up to `brightness` either way, and Gaussian noise of standard deviation `noise` added,
+    /// clamped to [0, 1]. The ordinary variation of benign queries and of an attacker's public inputs.
+    public func varied(
+        _ r: Int, maxShift: Int = 3, brightness: Float = 0.2, noise: Float = 0.02, using rng: inout SeededGenerator
+    ) -> [Float] {
+        let dx = rng.nextInt(below: 2 * maxShift + 1) - maxShift
+        let dy = rng.nextInt(below: 2 * maxShift + 1) - maxShift
+        let gain = 1 + brightness * (2 * rng.nextUniform() - 1)
+        let src = images.row(r)
+        var dst = [Float](repeating: 0, count: src.count)
+        for y in 0..<height {
+            let sy = min(max(y - dy, 0), height - 1)
+            for x in 0..<width {
+                let sx = min(max(x - dx, 0), width - 1)
+                dst[y * width + x] = min(max(src[sy * width + sx] * gain + noise * rng.nextNormal(), 0), 1)
+            }
+        }
+        return dst
+    }
+}

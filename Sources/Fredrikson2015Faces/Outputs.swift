@@ -35,7 +35,7 @@ enum Outputs {
 
         var summary = CSVTable(header: [
             "model", "access", "rounding", "test_accuracy", "nn_identification", "lineup_accuracy", "eval_top1", "mean_ssim",
-            "mean_iterations", "queries_per_face",
+            "mean_iterations", "queries_per_face", "method", "faces",
         ])
         for a in r.runs {
             let sum = ScoreSummary(a.scores)
@@ -43,7 +43,19 @@ enum Outputs {
                 .text(a.model.name), .text(a.access.rawValue), .text("none"), .number(a.model.testAccuracy, decimals: 4),
                 .number(sum.nearestNeighbour, decimals: 4), .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4),
                 .number(sum.ssim, decimals: 4), .number(a.meanIterations, decimals: 1),
-                .number(Double(a.queries) / Double(a.inversions.count), decimals: 1),
+                .number(Double(a.queries) / Double(a.inversions.count), decimals: 1), .text("white-box"), .int(a.inversions.count),
+            ])
+        }
+        // Black-box rows: every estimator unrounded, then the sweep's estimator at every other rounding.
+        let accuracy = Dictionary(uniqueKeysWithValues: r.targets.map { ($0.name, $0.testAccuracy) })
+        for b in r.blackBox + r.sweep.filter({ $0.attack == "black_box" && $0.rounding > 0 }) {
+            let sum = ScoreSummary(b.scores)
+            summary.append([
+                .text(b.model), .text(AccessLevel.blackBox.rawValue), .text(roundingName(b.rounding)),
+                .number(accuracy[b.model] ?? .nan, decimals: 4),
+                .number(sum.nearestNeighbour, decimals: 4), .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4),
+                .number(sum.ssim, decimals: 4), .number(b.meanIterations, decimals: 1), .number(b.queriesPerFace, decimals: 1),
+                .text(b.method), .int(b.inversions.count),
             ])
         }
         try run.write(summary, to: "summary.csv")
@@ -95,6 +107,72 @@ enum Outputs {
             let tiles = v.inversions.map { Image8.contrastStretched($0.image, width: w, height: h) }
             try run.write(ImageGrid.make(tiles, columns: 10), to: "variant-\(v.model.name)-\(v.attack.cost.rawValue).png")
         }
+        try writeAPIResults(r, to: run)
         try run.write(Report.render(r, run: run), to: "report.md")
+    }
+
+    /// surrogates.csv, rounding.csv, rounding.png, rounding-surrogate.png and monitor.csv.
+    static func writeAPIResults(_ r: Results, to run: ExperimentRun) throws {
+        var stolen = CSVTable(header: [
+            "model", "extraction", "queries", "agreement", "weight_error", "nn_identification", "lineup_accuracy", "eval_top1", "mean_ssim",
+        ])
+        for x in r.surrogates {
+            let sum = ScoreSummary(x.scores)
+            stolen.append([
+                .text(x.model), .text(x.method), .int(x.extractionQueries), .number(x.agreement ?? .nan, decimals: 4),
+                x.weightError.map { .number($0, decimals: 8) } ?? .text(""), .number(sum.nearestNeighbour, decimals: 4),
+                .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4), .number(sum.ssim, decimals: 4),
+            ])
+        }
+        let c = r.publicControl
+        stolen.append([
+            .text("mlp"), .text("control_public_photo_mean"), .int(r.publicPhotos), .text(""), .text(""),
+            .number(c.nearestNeighbour, decimals: 4),
+            .number(c.lineup, decimals: 4), .number(c.top1, decimals: 4), .number(c.ssim, decimals: 4),
+        ])
+        try run.write(stolen, to: "surrogates.csv")
+
+        var rounding = CSVTable(header: [
+            "model", "attack", "r", "nn_identification", "lineup_accuracy", "eval_top1", "queries_per_face", "failed_faces", "method",
+            "faces",
+        ])
+        for x in r.sweep {
+            let sum = ScoreSummary(x.scores)
+            rounding.append([
+                .text(x.model), .text(x.attack), .number(Double(x.rounding), decimals: 3), .number(sum.nearestNeighbour, decimals: 4),
+                .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4), .number(x.queriesPerFace, decimals: 1),
+                .int(x.failedFaces),
+                .text(x.method), .int(x.inversions.count),
+            ])
+        }
+        try run.write(rounding, to: "rounding.csv")
+
+        // One row of reconstructions per r, the same subjects in every row: softmax's, then the MLP's.
+        let w = r.faces.width
+        let h = r.faces.height
+        for (attack, file) in [("black_box", "rounding.png"), ("surrogate", "rounding-surrogate.png")] {
+            var tiles: [Image8] = []
+            var columns = 0
+            for step in Array(Set(r.sweep.map(\.rounding))).sorted() {
+                let row = r.sweep.filter { $0.attack == attack && $0.rounding == step }
+                let faces = row.flatMap(\.inversions)
+                columns = faces.count
+                tiles += faces.map { Image8.contrastStretched($0.image, width: w, height: h) }
+            }
+            if columns > 0 { try run.write(ImageGrid.make(tiles, columns: columns), to: file) }
+        }
+
+        var monitor = CSVTable(header: [
+            "client", "clients", "flagged", "queries", "queries_until_flagged", "unnatural", "near_duplicates", "nn_identification",
+            "description",
+        ])
+        for m in r.monitorRows {
+            monitor.append([
+                .text(m.client), .int(m.clients), .int(m.flagged), .number(m.queries, decimals: 1),
+                m.queriesUntilDetection.map { .number($0, decimals: 1) } ?? .text(""), .int(m.unnatural), .int(m.duplicates),
+                m.identification.map { .number($0, decimals: 4) } ?? .text(""), .text(m.description),
+            ])
+        }
+        try run.write(monitor, to: "monitor.csv")
     }
 }

@@ -51,7 +51,7 @@ enum Report {
                         verdict: sum.nearestNeighbour > meanFace.nearestNeighbour + 0.1 ? "reproduced" : "not reproduced"))
             }
         }
-        return claims
+        return claims + apiClaims(r)
     }
 
     /// One sentence with the run's headline numbers.
@@ -149,6 +149,8 @@ enum Report {
                     + "\(Format.pct(ScoreSummary(log.scores).nearestNeighbour))). This run used `\(a.cost.rawValue)`.")
         }
 
+        renderAPI(r, into: &md)
+
         md.heading("Figures")
         for a in r.runs {
             md.paragraph("MI-Face on \(a.model.name): each reconstruction (contrast-stretched) beside a training photo of the subject.")
@@ -161,8 +163,9 @@ enum Report {
         }
         md.heading("Left out here")
         md.bullets([
-            "The denoising-autoencoder target and Process-DAE, black-box MI-Face and the rounding countermeasure; every row here "
-                + "is white-box with full confidences.",
+            "The denoising-autoencoder target and Process-DAE, and a learned inversion model.",
+            "Black-box MI-Face on the MLP at the paper's alpha: it is capped at \(r.settings.blackBoxMLPAttack.alpha) iterations on "
+                + "\(r.settings.sweepFaces) subjects (each MLP query costs 62 MFLOP; the paper's 5000 on 40 faces would take hours here).",
             "Human judges: identification is emulated by line-ups, nearest neighbour and an evaluation classifier.",
         ])
         return md.text

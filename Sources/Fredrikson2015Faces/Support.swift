@@ -123,6 +123,20 @@ struct Results {
     let references: [Reference]
     let referenceScores: [ScoreSummary]
     let variants: [AttackRun]
+    /// Black-box MI-Face with every estimator, unrounded answers.
+    let blackBox: [APIAttackRun]
+    /// MI-Face on stolen copies, unrounded answers.
+    let surrogates: [APIAttackRun]
+    /// The mean public photo per label the oracle gives (the control for the retrained surrogate).
+    let publicControl: ScoreSummary
+    /// Public photos the attacker holds.
+    let publicPhotos: Int
+    /// Every attack at every rounding of the answers.
+    let sweep: [APIAttackRun]
+    /// The query monitor's verdicts.
+    let monitorRows: [MonitorRow]
+    /// The monitor's calibrated thresholds.
+    let monitorSettings: QueryMonitor.Settings
 
     /// The variant run of `model` with this cost and reading of gamma.
     func variant(_ model: String, _ cost: InversionCost, _ reading: GammaReading) -> AttackRun? {

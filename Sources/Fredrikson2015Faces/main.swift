@@ -4,6 +4,9 @@
 // Exploit Confidence Information and Basic Countermeasures", CCS 2015 (doi:10.1145/2810103.2813677):
 // white-box MI-Face (Algorithm 1) against softmax regression and a one-hidden-layer MLP, the faces of
 // figure 6 and the identification rates of the user study (emulated here by automatic line-ups).
+// Then the attacker with only the API: black-box MI-Face from finite differences of the answers, a model stolen
+// from the answers (Tramer et al., USENIX Security 2016) and inverted white-box, both under the rounding
+// countermeasure (figure 11), and a monitor of each client's queries.
 //
 // Run: swift run -c release Fredrikson2015Faces [--seed N] [--quick] [--out DIR] [--data DIR|URL]
 // Results: out/Fredrikson2015Faces/ (CSV tables, PNG faces, report.md), written all at once.
@@ -46,6 +49,37 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
     var mlpL2: Float?
     @Option(help: "Automatic line-ups per reconstruction (default \(D.lineups.paper); --quick: \(D.lineups.quick)).") var lineups: Int?
 
+    @Option(
+        parsing: .upToNextOption,
+        help:
+            "Black-box gradient estimators: blocks-S (central differences on S x S pixel blocks) or random-K-blocks-S (K random directions) (default \(D.estimators.joined(separator: " ")))."
+    )
+    var estimators: [String] = []
+    @Option(help: "Length of each finite-difference probe (default \(D.probe)).") var probe: Float?
+    @Option(help: "Black-box MI-Face on softmax: maximum iterations (default \(D.blackBoxAlpha.paper); --quick: \(D.blackBoxAlpha.quick)).")
+    var blackBoxAlpha: Int?
+    @Option(
+        help:
+            "Black-box MI-Face on the MLP: maximum iterations (default \(D.blackBoxMLPAlpha.paper); --quick: \(D.blackBoxMLPAlpha.quick)).")
+    var blackBoxMlpAlpha: Int?
+    @Option(
+        help:
+            "Subjects attacked black-box on the MLP and in the rounding sweep (default \(D.sweepFaces.paper); --quick: \(D.sweepFaces.quick))."
+    )
+    var sweepFaces: Int?
+    @Option(parsing: .upToNextOption, help: "Rounding steps of the oracle's answers, 0 for none (default 0 0.001 0.005 0.01 0.05 0.1).")
+    var roundings: [Float] = []
+    @Option(
+        help:
+            "Public photos (varied held-out photos) the MLP surrogate is trained on (default \(D.surrogateBudget.paper); --quick: \(D.surrogateBudget.quick))."
+    )
+    var surrogateBudget: Int?
+    @Option(
+        help:
+            "Benign clients the query monitor watches, 200 queries each (default \(D.benignClients.paper); --quick: \(D.benignClients.quick))."
+    )
+    var benignClients: Int?
+
     func validate() throws {
         if let alpha { guard alpha >= 1 else { throw ValidationError("--alpha must be at least 1 (got \(alpha))") } }
         if let beta { guard beta >= 1 else { throw ValidationError("--beta must be at least 1 (got \(beta))") } }
@@ -59,6 +93,21 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
         if let lineups {
             guard lineups >= 1 else { throw ValidationError("--lineups must be at least 1 (the default 100 gives stable line-up rates)") }
         }
+        for e in estimators where Estimator.parse(e) == nil {
+            throw ValidationError(
+                "--estimators: '\(e)' is not blocks-S or random-K-blocks-S with S and K positive (e.g. blocks-8, random-50-blocks-4)")
+        }
+        if let probe { guard probe > 0, probe.isFinite else { throw ValidationError("--probe must be positive (got \(probe))") } }
+        if let blackBoxAlpha { guard blackBoxAlpha >= 1 else { throw ValidationError("--black-box-alpha must be at least 1") } }
+        if let blackBoxMlpAlpha { guard blackBoxMlpAlpha >= 1 else { throw ValidationError("--black-box-mlp-alpha must be at least 1") } }
+        if let sweepFaces {
+            guard (1...40).contains(sweepFaces) else { throw ValidationError("--sweep-faces must be in 1...40 (got \(sweepFaces))") }
+        }
+        for r in roundings where !(r >= 0 && r < 1) { throw ValidationError("--roundings: \(r) is not a step in [0, 1)") }
+        if let surrogateBudget {
+            guard surrogateBudget >= 40 else { throw ValidationError("--surrogate-budget must be at least 40 photos") }
+        }
+        if let benignClients { guard benignClients >= 1 else { throw ValidationError("--benign-clients must be at least 1") } }
     }
 
     func run() throws {
@@ -167,11 +216,140 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                     ]
                 })
 
-            // == 6. Outputs ==
-            run.section(6, "Write the results")
+            // == 6. Black-box MI-Face: the same descent, gradients from the oracle's answers only ==
+            run.section(
+                6, "Black-box MI-Face: finite differences of the answers (\(s.estimators.map(\.description).joined(separator: ", ")))")
+            let sweepLabels = Array(labels.prefix(s.sweepFaces))
+            var blackBox: [APIAttackRun] = []
+            for m in targets {
+                for e in s.estimators {
+                    // Every face of softmax; the MLP (75 times the cost per query) and --quick on the sweep's subjects.
+                    let faces = m.name == "softmax" && !run.quick ? labels : sweepLabels
+                    var bb = try APIAttacks.blackBox(m, attack: s.blackBox(m), estimator: e, labels: faces, rounding: 0)
+                    bb.scores = scorer.score(bb.images, subjects: bb.labels, using: &scoreRNG)
+                    run.timings.record("black_box_\(m.name)_\(e)_\(bb.inversions.count)_faces", seconds: bb.seconds)
+                    run.timings.record("black_box_\(m.name)_\(e)_per_face", seconds: bb.seconds / Double(bb.inversions.count))
+                    blackBox.append(bb)
+                }
+            }
+            Console.table(
+                [
+                    "model", "estimator", "faces", "queries per face", "seconds per face", "mean p", "failed", "NN id", "line-up",
+                    "eval top-1",
+                ],
+                blackBox.map { b in
+                    let sum = ScoreSummary(b.scores)
+                    return [
+                        b.model, b.method, "\(b.inversions.count)", Format.f1(b.queriesPerFace),
+                        Format.f2(b.seconds / Double(b.inversions.count)),
+                        Format.f3(b.meanConfidence), "\(b.failedFaces)", Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
+                        Format.pct(sum.top1),
+                    ]
+                })
+
+            // == 7. Surrogates: steal the model through the API, then invert the copy white-box ==
+            run.section(7, "Surrogates: equation solving (softmax), retraining on public photos (MLP); MI-Face on the copy")
+            var surrogateRNG = rng.derived(7)
+            // The attacker's public inputs: held-out photos as a camera gives them again (never the training photos).
+            let publicPhotos = APIAttacks.variedPhotos(test, count: s.surrogateBudget, using: &surrogateRNG)
+            var surrogates: [APIAttackRun] = []
+            for m in targets {
+                for budget in m.name == "softmax" ? [0] : s.surrogateBudgets {
+                    let start = Date()
+                    var sr = try APIAttacks.surrogate(
+                        m, attack: s.attack, labels: labels, rounding: 0, publicInputs: publicPhotos.rows(Array(0..<max(budget, 1))),
+                        surrogateHidden: D.surrogateHidden, surrogateEpochs: s.surrogateEpochs, test: test, using: &surrogateRNG)
+                    sr.scores = scorer.score(sr.images, subjects: labels, using: &scoreRNG)
+                    run.timings.record("surrogate_\(m.name)_\(sr.method)", seconds: Date().timeIntervalSince(start))
+                    surrogates.append(sr)
+                }
+            }
+            let publicControl = ScoreSummary(
+                scorer.score(
+                    APIAttacks.publicMeans(targets[targets.count - 1], inputs: publicPhotos, labels: labels), subjects: labels,
+                    using: &scoreRNG))
+            Console.table(
+                ["model", "extraction", "queries", "agreement (test)", "weight error", "NN id", "line-up", "eval top-1", "SSIM"],
+                surrogates.map { r in
+                    let sum = ScoreSummary(r.scores)
+                    return [
+                        r.model, r.method, "\(r.extractionQueries)", Format.pct(r.agreement ?? .nan),
+                        r.weightError.map { Format.e2($0) } ?? "",
+                        Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.f3(sum.ssim),
+                    ]
+                } + [
+                    [
+                        "mlp", "control: mean public photo per label", "\(publicPhotos.rows)", "", "",
+                        Format.pct(publicControl.nearestNeighbour),
+                        Format.pct(publicControl.lineup), Format.pct(publicControl.top1), Format.f3(publicControl.ssim),
+                    ]
+                ])
+
+            // == 8. The rounding countermeasure: every attack at every rounding of the answers ==
+            run.section(
+                8,
+                "Rounding countermeasure: r in \(s.roundings.map(roundingName).joined(separator: ", ")); black-box (\(s.estimators[0])), "
+                    + "surrogate and white-box on subjects \(sweepLabels.map { String($0 + 1) }.joined(separator: ", "))")
+            var sweep: [APIAttackRun] = []
+            let sweepBar = Progress("rounding sweep", total: s.roundings.count * targets.count, unit: "cells")
+            for r in s.roundings {
+                for m in targets {
+                    var cell = [
+                        try APIAttacks.blackBox(
+                            m, attack: s.blackBox(m), estimator: s.estimators[0], labels: sweepLabels, rounding: r, quiet: true),
+                        try APIAttacks.surrogate(
+                            m, attack: s.attack, labels: sweepLabels, rounding: r, publicInputs: publicPhotos,
+                            surrogateHidden: D.surrogateHidden, surrogateEpochs: s.surrogateEpochs, test: test, using: &surrogateRNG),
+                        try APIAttacks.whiteBox(m, attack: s.attack, labels: sweepLabels, rounding: r),
+                    ]
+                    for i in cell.indices {
+                        cell[i].scores = scorer.score(cell[i].images, subjects: sweepLabels, using: &scoreRNG)
+                        run.timings.record("rounding_\(m.name)_\(cell[i].attack)_\(roundingName(r))", seconds: cell[i].seconds)
+                    }
+                    sweep += cell
+                    sweepBar.update(sweep.count / 3)
+                }
+            }
+            sweepBar.finish()
+            Console.table(
+                ["model", "attack", "r", "queries per face", "failed", "NN id", "line-up", "eval top-1"],
+                sweep.map { c in
+                    let sum = ScoreSummary(c.scores)
+                    return [
+                        c.model, c.attack, roundingName(c.rounding), Format.f1(c.queriesPerFace), "\(c.failedFaces)",
+                        Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1),
+                    ]
+                })
+
+            // == 9. Query monitor: who looks like an attacker at the API ==
+            run.section(9, "Query monitor: benign clients, the attacks above, and an attacker who knows the monitor")
+            var monitorRNG = rng.derived(9)
+            let (monitorRows, monitor) = try MonitorStudy.run(
+                MonitorStudy.Setup(
+                    train: train, test: test, softmax: targets[0], mlp: targets[targets.count - 1], labels: Array(sweepLabels.prefix(4)),
+                    estimator: s.estimators[0], attack: s.blackBoxMLPAttack, benignClients: s.benignClients, benignQueries: s.benignQueries,
+                    publicPhotos: publicPhotos, scorer: scorer, components: 50, covers: [0, 4]),
+                using: &monitorRNG)
+            Console.line(
+                "  thresholds from 10 simulated benign clients: unnatural above RMS \(Format.f3(Double(monitor.settings.residualThreshold))) "
+                    + "from the face basis, near-duplicate below RMS \(Format.f3(Double(monitor.settings.duplicateDistance)))")
+            Console.table(
+                ["client", "clients", "flagged", "queries", "queries until flagged", "unnatural", "near-duplicates", "NN id"],
+                monitorRows.map { m in
+                    [
+                        m.client, "\(m.clients)", "\(m.flagged)", Format.f1(m.queries),
+                        m.queriesUntilDetection.map { Format.f1($0) } ?? "never",
+                        "\(m.unnatural)", "\(m.duplicates)", m.identification.map { Format.pct($0) } ?? "",
+                    ]
+                })
+
+            // == 10. Outputs ==
+            run.section(10, "Write the results")
             let results = Results(
                 settings: s, faces: faces, train: train, targets: targets, evaluator: evaluator, runs: runs,
-                references: references, referenceScores: referenceScores, variants: variants)
+                references: references, referenceScores: referenceScores, variants: variants, blackBox: blackBox, surrogates: surrogates,
+                publicControl: publicControl, publicPhotos: publicPhotos.rows, sweep: sweep, monitorRows: monitorRows,
+                monitorSettings: monitor.settings)
             run.claims = Report.claims(results)
             run.headline = Report.headline(results)
             try Outputs.write(results, to: run)
@@ -193,6 +371,29 @@ enum D {
     static let evaluatorHidden = (paper: 256, quick: 64)
     static let evaluatorEpochs = (paper: 30, quick: 10)
     static let lineups = (paper: 100, quick: 20)
+    static let estimators = ["random-40-blocks-4", "blocks-16"]
+    static let probe: Float = 0.05
+    static let blackBoxAlpha = (paper: Published.Fredrikson2015.alpha, quick: 20)
+    static let blackBoxMLPAlpha = (paper: 200, quick: 10)
+    static let sweepFaces = (paper: 8, quick: 2)
+    static let roundings: [Float] = [0] + Published.Fredrikson2015.roundingLevels
+    static let surrogateBudget = (paper: 4000, quick: 200)
+    static let surrogateHidden = 256
+    static let surrogateEpochs = (paper: 30, quick: 5)
+    static let benignClients = (paper: 20, quick: 3)
+    static let benignQueries = (paper: 200, quick: 50)
+}
+
+/// A finite-difference estimator as the options spell it: blocks-S or random-K-blocks-S.
+enum Estimator {
+    static func parse(_ text: String) -> (blockSize: Int, directions: Int?)? {
+        let parts = text.split(separator: "-").map(String.init)
+        if parts.count == 2, parts[0] == "blocks", let s = Int(parts[1]), s >= 1 { return (s, nil) }
+        if parts.count == 4, parts[0] == "random", parts[2] == "blocks", let k = Int(parts[1]), let s = Int(parts[3]), k >= 1, s >= 1 {
+            return (s, k)
+        }
+        return nil
+    }
 }
 
 /// Every resolved setting of a run: the options given, else --quick's values in quick mode, else the paper's.
@@ -205,6 +406,21 @@ struct Settings {
     let evaluatorHidden: Int
     let evaluatorEpochs: Int
     let lineups: Int
+    let estimators: [FiniteDifferences]
+    let blackBoxAttack: MIFace
+    let blackBoxMLPAttack: MIFace
+    let sweepFaces: Int
+    let roundings: [Float]
+    let surrogateBudget: Int
+    let benignClients: Int
+    let benignQueries: Int
+    let surrogateEpochs: Int
+    /// The MLP surrogate's budgets: an eighth, a half and all of the public photos.
+    var surrogateBudgets: [Int] { [surrogateBudget / 8, surrogateBudget / 2, surrogateBudget] }
+
+    /// The black-box attack's settings against a model (the MLP's descent is capped lower: each of its queries
+    /// costs 75 times a softmax query).
+    func blackBox(_ m: TrainedModel) -> MIFace { m.name == "mlp" ? blackBoxMLPAttack : blackBoxAttack }
 
     init(_ o: Fredrikson2015Faces, _ run: ExperimentRun) {
         var a = MIFace()
@@ -225,6 +441,31 @@ struct Settings {
         evaluatorEpochs = run.setting("evaluator_epochs", given: nil, default: D.evaluatorEpochs.paper, quick: D.evaluatorEpochs.quick)
         lineups = run.setting("lineups", given: o.lineups, default: D.lineups.paper, quick: D.lineups.quick)
         run.record("lineup_size", 5)
+        let probe = run.setting("probe", given: o.probe, default: D.probe)
+        let names = o.estimators.isEmpty ? (run.quick ? Array(D.estimators.prefix(1)) : D.estimators) : o.estimators
+        run.record("estimators", names.joined(separator: " "), source: o.estimators.isEmpty ? "default" : "option")
+        estimators = names.enumerated().compactMap { i, name in
+            Estimator.parse(name).map {
+                FiniteDifferences(
+                    width: ATTFaces.width, height: ATTFaces.height, blockSize: $0.blockSize, randomDirections: $0.directions, step: probe,
+                    seed: run.seed &+ UInt64(i))
+            }
+        }
+        var bb = a
+        bb.alpha = run.setting("black_box_alpha", given: o.blackBoxAlpha, default: D.blackBoxAlpha.paper, quick: D.blackBoxAlpha.quick)
+        blackBoxAttack = bb
+        bb.alpha = run.setting(
+            "black_box_mlp_alpha", given: o.blackBoxMlpAlpha, default: D.blackBoxMLPAlpha.paper, quick: D.blackBoxMLPAlpha.quick)
+        blackBoxMLPAttack = bb
+        sweepFaces = run.setting("sweep_faces", given: o.sweepFaces, default: D.sweepFaces.paper, quick: D.sweepFaces.quick)
+        roundings = o.roundings.isEmpty ? D.roundings : o.roundings
+        run.record("roundings", roundings.map(roundingName).joined(separator: " "), source: o.roundings.isEmpty ? "default" : "option")
+        surrogateBudget = run.setting(
+            "surrogate_budget", given: o.surrogateBudget, default: D.surrogateBudget.paper, quick: D.surrogateBudget.quick)
+        surrogateEpochs = run.setting("surrogate_epochs", given: nil, default: D.surrogateEpochs.paper, quick: D.surrogateEpochs.quick)
+        run.record("surrogate", "MLP \(D.surrogateHidden) sigmoid units, Adam 0.001, batch 40, on varied held-out photos")
+        benignQueries = run.setting("benign_queries", given: nil, default: D.benignQueries.paper, quick: D.benignQueries.quick)
+        benignClients = run.setting("benign_clients", given: o.benignClients, default: D.benignClients.paper, quick: D.benignClients.quick)
         run.record("split", "7 train / 3 test per subject, seeded")
     }
 }

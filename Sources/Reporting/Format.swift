@@ -12,4 +12,6 @@ public enum Format {
     public static func f3(_ x: Double) -> String { String(format: "%.3f", x) }
     /// Four decimals.
     public static func f4(_ x: Double) -> String { String(format: "%.4f", x) }
+    /// Two significant decimals in scientific notation (1.2e-05).
+    public static func e2(_ x: Double) -> String { String(format: "%.1e", x) }
 }

@@ -37,8 +37,21 @@ import Testing
         let summary = try String(contentsOfFile: "\(a)/summary.csv", encoding: .utf8)
         #expect(
             summary.hasPrefix(
-                "model,access,rounding,test_accuracy,nn_identification,lineup_accuracy,eval_top1,mean_ssim,mean_iterations,queries_per_face\n"
-            ))
+                "model,access,rounding,test_accuracy,nn_identification,lineup_accuracy,eval_top1,mean_ssim,mean_iterations,queries_per_face,"
+                    + "method,faces\n"))
+        #expect(summary.contains("softmax,black-box,none,") && summary.contains("softmax,black-box,0.1,"))
+        // The rounding sweep: 6 steps x 2 models x 3 attacks; white-box rows identical at every r.
+        let rounding = try String(contentsOfFile: "\(a)/rounding.csv", encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",")
+        }
+        #expect(rounding.count == 37)
+        let whiteIDs = Set(rounding.filter { $0.count > 3 && $0[1] == "white_box" && $0[0] == "softmax" }.map { $0[3] })
+        #expect(whiteIDs.count == 1)
+        let monitor = try String(contentsOfFile: "\(a)/monitor.csv", encoding: .utf8)
+        #expect(monitor.contains("\nbenign,3,0,") && monitor.contains("\nblack_box,1,1,"))
+        for name in ["rounding.png", "rounding-surrogate.png", "surrogates.csv"] {
+            #expect(FileManager.default.fileExists(atPath: "\(a)/\(name)"), "\(name) missing")
+        }
         let inversions = try String(contentsOfFile: "\(a)/inversions.csv", encoding: .utf8)
         #expect(inversions.split(separator: "\n").count == 81)
         for model in ["softmax", "mlp"] {
@@ -53,7 +66,9 @@ import Testing
         let timings = try String(contentsOfFile: "\(a)/timings.csv", encoding: .utf8)
         #expect(
             timings.hasPrefix("what,seconds,paper_seconds\n") && timings.contains("mi_face_mlp_per_face,") && timings.contains(",1298.7\n"))
-        for name in ["models.csv", "inversions.csv", "summary.csv", "variants.csv", "config.csv"] {
+        for name in [
+            "models.csv", "inversions.csv", "summary.csv", "variants.csv", "config.csv", "rounding.csv", "monitor.csv", "surrogates.csv",
+        ] {
             let header = try String(contentsOfFile: "\(a)/\(name)", encoding: .utf8).prefix { $0 != "\n" }
             #expect(!header.contains("seconds"), "\(name) holds a wall-clock column: \(header)")
         }

@@ -65,21 +65,49 @@ import Testing
     }
 
     @Test func roundingToATenthLeavesTheBlackBoxAttackWithoutADirection() throws {
-        let (model, t) = Self.templateModel()
+        // 40 classes with small template weights: every confidence stays near 1/40, which r = 0.1 rounds to 0 even
+        // for the attacker's longest probes (0.01 x 4^3).
+        var rng = SeededGenerator(seed: 8)
+        var t = Matrix(rows: 40, cols: 100)
+        for i in t.data.indices { t.data[i] = 0.05 * rng.nextNormal() }
+        let model = Network(layers: [.dense(Dense(weight: t, bias: [Float](repeating: 0, count: 40)))])
         var a = MIFace()
-        a.alpha = 300
+        a.alpha = 200
         a.cost = .negativeLogP
         a.gradientSource = .finiteDifferences(FiniteDifferences(width: 10, height: 10, blockSize: 1, step: 1e-2))
-        let rounded = try a.run(labels: Array(0..<MIFaceTests.classes), oracle: try Self.blackBox(model, policy: .rounded(0.1)))
-        for inv in rounded {
-            #expect(inv.failed && inv.stopReason == .flatAnswers)
-            #expect(abs(Statistics.correlation(inv.image, t.row(inv.label))).isNaN || inv.image.allSatisfy { $0 == 0 })
+        let labels = Array(0..<8)
+        let open = try a.run(labels: labels, oracle: try Self.blackBox(model))
+        let rounded = try a.run(labels: labels, oracle: try Self.blackBox(model, policy: .rounded(0.1)))
+        for (o, r) in zip(open, rounded) {
+            #expect(Statistics.correlation(o.image, t.row(o.label)) >= 0.9, "label \(o.label) unrounded")
+            #expect(r.failed && r.stopReason == .flatAnswers && r.image.allSatisfy { $0 == 0 })
+            // The first step tried four probe lengths before giving up, each a counted query.
+            #expect(r.queries == 4 * (1 + 2 * 100))
         }
-        // The same attack at r = 0 recovers them (the previous test); white-box ignores the policy entirely.
+        // White-box access never sees the policy.
         var w = a
         w.gradientSource = .whiteBox
         let white = try w.run(labels: [0], oracle: try Oracle(model, access: .whiteBox, policy: .rounded(0.1)))
         #expect(Statistics.correlation(white[0].image, t.row(0)) >= 0.9)
+    }
+
+    @Test func longerProbesFindADirectionThatShortOnesMiss() throws {
+        let (model, t) = Self.templateModel()
+        var fd = FiniteDifferences(width: 10, height: 10, blockSize: 1, step: 1e-3)
+        fd.longerProbes = 0
+        var a = MIFace()
+        a.alpha = 100
+        a.cost = .negativeLogP
+        a.gradientSource = .finiteDifferences(fd)
+        let oracle = try Self.blackBox(model, policy: .rounded(0.01))
+        #expect(try a.run(labels: [0], oracle: oracle)[0].failed)
+        fd.longerProbes = 3
+        a.gradientSource = .finiteDifferences(fd)
+        let found = try a.run(labels: [0], oracle: oracle)[0]
+        let c = Statistics.correlation(found.image, t.row(0))
+        #expect(
+            !found.failed && c >= 0.8 && Statistics.correlation(found.image, t.row(1)) < 0.3,
+            "correlation \(c), stop \(found.stopReason), p \(found.confidence), iterations \(found.iterations)")
     }
 
     @Test func equationSolvingCopiesASoftmaxModelExactly() throws {

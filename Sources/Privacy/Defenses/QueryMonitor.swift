@@ -90,6 +90,9 @@ public final class QueryMonitor {
         self.settings = settings
     }
 
+    /// The orthonormal principal directions of the natural inputs, one per row.
+    public var basisRows: Matrix { basis }
+
     /// RMS distance of each row to the natural-input basis.
     public func residuals(_ x: Matrix) -> [Float] {
         var c = x
@@ -123,32 +126,50 @@ public final class QueryMonitor {
         settings.duplicateDistance = minDistance.isFinite ? minDistance / margin : 0
     }
 
-    /// Examines one batch a client sent (attach as the oracle's observer).
+    /// Examines one batch a client sent (attach as the oracle's observer). Distances to the recent queries come from
+    /// one product per chunk of the batch.
     public func observe(client: String, inputs: Matrix) {
         var v = verdicts[client] ?? Verdict()
+        let before = v.queries
         v.queries += inputs.rows
         defer { verdicts[client] = v }
         guard !v.flagged else { return }
         let res = residuals(inputs)
         var window = recent[client] ?? []
         var flags = marks[client] ?? []
-        for r in 0..<inputs.rows {
-            let row = inputs.row(r)
-            let unnatural = res[r] > settings.residualThreshold
-            let duplicate = window.contains { QueryMonitor.rms(row, $0) < settings.duplicateDistance }
-            v.examined += 1
-            if unnatural { v.unnatural += 1 }
-            if duplicate { v.duplicates += 1 }
-            window.append(row)
-            flags.append(unnatural || duplicate)
-            if window.count > settings.window {
-                window.removeFirst()
-                flags.removeFirst()
+        let d = Float(inputs.cols)
+        let limit = settings.duplicateDistance * settings.duplicateDistance * d
+        var start = 0
+        while start < inputs.rows && !v.flagged {
+            let end = min(inputs.rows, start + 64)
+            let chunk = inputs.rows(Array(start..<end))
+            // Candidates: the window as it stands, then the chunk's own rows.
+            let candidates = Matrix(rowVectors: window + (0..<chunk.rows).map { chunk.row($0) })
+            let gram = Matrix.product(chunk, .none, candidates, .transposed)
+            let norms = (0..<candidates.rows).map { r in candidates.row(r).reduce(0) { $0 + $1 * $1 } }
+            let w0 = window.count
+            for i in 0..<chunk.rows {
+                let own = norms[w0 + i]
+                // Row i sees the last `window` queries before it: candidates [w0 + i - window, w0 + i).
+                let first = max(0, w0 + i - settings.window)
+                var duplicate = false
+                for c in first..<(w0 + i) where own + norms[c] - 2 * gram[i, c] < limit {
+                    duplicate = true
+                    break
+                }
+                let unnatural = res[start + i] > settings.residualThreshold
+                v.examined += 1
+                if unnatural { v.unnatural += 1 }
+                if duplicate { v.duplicates += 1 }
+                flags.append(unnatural || duplicate)
+                if flags.count > settings.window { flags.removeFirst() }
+                if flags.filter({ $0 }).count >= settings.flagsToAlarm {
+                    v.flaggedAt = before + start + i + 1
+                    break
+                }
             }
-            if flags.filter({ $0 }).count >= settings.flagsToAlarm {
-                v.flaggedAt = v.queries - inputs.rows + r + 1
-                break
-            }
+            window = Array((window + (0..<chunk.rows).map { chunk.row($0) }).suffix(settings.window))
+            start = end
         }
         recent[client] = window
         marks[client] = flags

@@ -110,8 +110,8 @@ public struct LabelRobustnessAttack: MembershipAttack {
 
     /// The share of correct labels over the record and its probes, thresholded as on the shadows.
     public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
-        guard probes >= 1 else { throw OracleError(description: "label_robustness needs at least one probe per record (got \(probes))") }
-        guard !audit.shadows.isEmpty else { throw OracleError(description: "label_robustness needs at least one shadow model") }
+        guard probes >= 1 else { throw AttackError(description: "label_robustness needs at least one probe per record (got \(probes))") }
+        guard !audit.shadows.isEmpty else { throw AttackError(description: "label_robustness needs at least one shadow model") }
         let x = audit.records.features
         let labels = audit.records.labels
         let perturbed = perturbation.apply(x, copies: probes, using: &rng)
@@ -130,8 +130,8 @@ public struct LabelRobustnessAttack: MembershipAttack {
     /// The attack with its threshold set once on `audit`'s shadows (perturbations drawn from `rng`), so that runs
     /// against many targets spend the attacker's shadow evaluations once.
     public func calibrated(on audit: MembershipAudit, using rng: inout SeededGenerator) throws -> LabelRobustnessAttack {
-        guard probes >= 1 else { throw OracleError(description: "label_robustness needs at least one probe per record (got \(probes))") }
-        guard !audit.shadows.isEmpty else { throw OracleError(description: "label_robustness needs at least one shadow model") }
+        guard probes >= 1 else { throw AttackError(description: "label_robustness needs at least one probe per record (got \(probes))") }
+        guard !audit.shadows.isEmpty else { throw AttackError(description: "label_robustness needs at least one shadow model") }
         let x = audit.records.features
         let labels = audit.records.labels
         let perturbed = perturbation.apply(x, copies: probes, using: &rng)

@@ -59,12 +59,12 @@ public struct LiRA: MembershipAttack {
 
     /// The scores alone.
     func score(target: Oracle, audit: MembershipAudit) throws -> [Double] {
-        guard !audit.references.isEmpty else { throw OracleError(description: "\(name) needs reference models") }
+        guard !audit.references.isEmpty else { throw AttackError(description: "\(name) needs reference models") }
         let labels = audit.records.labels
         var views = [(target: try target.query(audit.records.features), references: audit.references.map(\.probabilities))]
         if mirrored {
             guard let flipped = audit.mirroredRecords, audit.references.allSatisfy({ $0.mirroredProbabilities != nil }) else {
-                throw OracleError(description: "\(name) needs image records and the reference models' answers on their mirrors")
+                throw AttackError(description: "\(name) needs image records and the reference models' answers on their mirrors")
             }
             views.append((try target.query(flipped), audit.references.compactMap(\.mirroredProbabilities)))
         }

@@ -93,7 +93,7 @@ public struct MembershipAudit: Sendable {
     /// the others stay references. Attacks set their decision thresholds this way where no natural one exists.
     public func rehearsal() throws -> (target: Oracle, members: [Bool], audit: MembershipAudit) {
         guard references.count >= 2 else {
-            throw OracleError(description: "a rehearsal needs at least two reference models (got \(references.count))")
+            throw AttackError(description: "a rehearsal needs at least two reference models (got \(references.count))")
         }
         let pseudo = references[0]
         let rest = MembershipAudit(

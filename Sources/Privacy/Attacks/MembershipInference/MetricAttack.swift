@@ -54,7 +54,7 @@ public struct MetricAttack: MembershipAttack {
 
     /// Scores the target's answers; the score of a class-threshold attack is the signal minus its class's threshold.
     public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
-        guard !audit.shadows.isEmpty else { throw OracleError(description: "\(name) needs at least one shadow model") }
+        guard !audit.shadows.isEmpty else { throw AttackError(description: "\(name) needs at least one shadow model") }
         let labels = audit.records.labels
         let (answers, queries) = try counting(target) { try target.query(audit.records.features) }
         let signal = metric.signal(answers, labels: labels)

@@ -42,7 +42,7 @@ public struct RMIA: MembershipAttack {
 
     /// Scores every record against the population samples.
     public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
-        guard gamma > 0 else { throw OracleError(description: "RMIA: gamma must be positive (got \(gamma))") }
+        guard gamma > 0 else { throw AttackError(description: "RMIA: gamma must be positive (got \(gamma))") }
         guard audit.references.count >= 2 else {
             // No rehearsal with a single reference model: Privacy Meter's default a, and a member is a record whose
             // ratio beats half the population.
@@ -70,9 +70,9 @@ public struct RMIA: MembershipAttack {
 
     /// The scores for a given a.
     func score(target: Oracle, audit: MembershipAudit, a: Double) throws -> [Double] {
-        guard !audit.references.isEmpty else { throw OracleError(description: "\(name) needs reference models") }
+        guard !audit.references.isEmpty else { throw AttackError(description: "\(name) needs reference models") }
         guard audit.references.allSatisfy({ $0.populationProbabilities != nil }) else {
-            throw OracleError(description: "\(name) needs the reference models' answers on the population samples")
+            throw AttackError(description: "\(name) needs the reference models' answers on the population samples")
         }
         let labels = audit.records.labels
         let zLabels = audit.population.labels

@@ -46,7 +46,7 @@ public struct ShokriAttack: Sendable {
 
     /// Trains the per-class attack models on every shadow's answers.
     public func train(_ audit: MembershipAudit, using rng: inout SeededGenerator) throws -> TrainedShadowAttack {
-        guard !audit.shadows.isEmpty else { throw OracleError(description: "shokri needs at least one shadow model") }
+        guard !audit.shadows.isEmpty else { throw AttackError(description: "shokri needs at least one shadow model") }
         let labels = audit.records.labels
         let k = audit.records.classCount
         var rows: [[Float]] = []
@@ -92,7 +92,7 @@ public struct MLLeaksAttack: Sendable {
 
     /// Trains the attack model on the first shadow's answers.
     public func train(_ audit: MembershipAudit, using rng: inout SeededGenerator) throws -> TrainedShadowAttack {
-        guard let shadow = audit.shadows.first else { throw OracleError(description: "ml_leaks needs a shadow model") }
+        guard let shadow = audit.shadows.first else { throw AttackError(description: "ml_leaks needs a shadow model") }
         let x = AttackFeatures.topThree.features(shadow.probabilities)
         let trainer = ShallowTrainer(
             hidden: hidden, activation: .tanh, settings: TrainingSettings(epochs: epochs, batchSize: 100, learningRate: 0.001, l2: 1e-6))

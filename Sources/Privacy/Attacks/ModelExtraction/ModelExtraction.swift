@@ -19,13 +19,19 @@ public struct StolenModel: Sendable {
 /// Prediction APIs", USENIX Security 2016, section 4.1.2 (multiclass logistic regression).
 ///
 /// Deviations: the d + 1 queries are the unit vectors scaled by `probe` rather than random points (the same
-/// equations, already solved); a confidence shown as 0 (rounded or underflowed) is read as half the smallest positive
-/// confidence the oracle showed, since the attacker only knows it lies below that.
+/// equations, already solved); a coordinate whose answers did not change at all (rounding hid the change) is asked
+/// again up to `longerProbes` times with a probe `growth` times longer; a confidence shown as 0 (rounded or
+/// underflowed) is read as half the smallest positive confidence the oracle showed, since the attacker only knows it
+/// lies below that.
 public struct EquationSolving: Sendable {
     /// The length t of each coordinate query.
     public var probe: Float
     /// Queries sent per batch.
     public var batchRows: Int
+    /// How many times a coordinate whose answers did not change is asked again with a longer probe.
+    public var longerProbes = 3
+    /// The factor by which a retried probe is longer.
+    public var growth: Float = 10
 
     /// Extraction with coordinate queries of length `probe`.
     public init(probe: Float = 1, batchRows: Int = 1024) {
@@ -43,14 +49,26 @@ public struct EquationSolving: Sendable {
         let c = oracle.classCount
         let before = oracle.queries
         var answers = Matrix(rows: d + 1, cols: c)
-        var start = 0
-        while start <= d {
-            let end = min(d + 1, start + batchRows)
-            var batch = Matrix(rows: end - start, cols: d)
-            for r in start..<end where r > 0 { batch[r - start, r - 1] = probe }
-            let part = try oracle.query(batch, client: client)
-            answers.data.replaceSubrange((start * c)..<(end * c), with: part.data)
-            start = end
+        var lengths = [Float](repeating: probe, count: d + 1)
+        // Row 0 is x = 0; row j + 1 is probe_j e_j.
+        func ask(_ rows: [Int]) throws {
+            var start = 0
+            while start < rows.count {
+                let part = Array(rows[start..<min(rows.count, start + batchRows)])
+                var batch = Matrix(rows: part.count, cols: d)
+                for (i, r) in part.enumerated() where r > 0 { batch[i, r - 1] = lengths[r] }
+                let got = try oracle.query(batch, client: client)
+                for (i, r) in part.enumerated() { answers.setRow(r, got.row(i)) }
+                start += part.count
+            }
+        }
+        try ask(Array(0...d))
+        let zero = answers.row(0)
+        for _ in 0..<longerProbes {
+            let unchanged = (1...d).filter { answers.row($0) == zero }
+            if unchanged.isEmpty { break }
+            for r in unchanged { lengths[r] *= growth }
+            try ask(unchanged)
         }
         let smallest = answers.data.filter { $0 > 0 }.min() ?? 1
         let floor = smallest / 2
@@ -64,7 +82,7 @@ public struct EquationSolving: Sendable {
             bias[k] = Float(b)
             for j in 0..<d {
                 let row = (j + 1) * c
-                weight[k, j] = Float((logs[row + k] - logs[row + ref] - b) / Double(probe))
+                weight[k, j] = Float((logs[row + k] - logs[row + ref] - b) / Double(lengths[j + 1]))
             }
         }
         let copy = Network(layers: [.dense(Dense(weight: weight, bias: bias))])

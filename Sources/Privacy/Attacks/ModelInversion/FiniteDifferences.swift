@@ -26,6 +26,13 @@ public struct FiniteDifferences: Sendable, Equatable, CustomStringConvertible {
     public var step: Float
     /// Seed of the random directions.
     public var seed: UInt64
+    /// How many times probes that changed no answer are tried again, each time `growth` times longer.
+    public var longerProbes: Int = 3
+    /// The factor by which a retried probe is longer.
+    public var growth: Int = 4
+    /// Orthonormal rows spanning the space the descent moves in, in place of pixel blocks (e.g. principal components
+    /// of public faces, for an attacker whose probes must look like faces); nil: pixel blocks.
+    public var basis: Matrix?
 
     /// An estimator for `width x height` images.
     public init(width: Int, height: Int, blockSize: Int = 1, randomDirections: Int? = nil, step: Float = 0.05, seed: UInt64 = 0) {
@@ -39,16 +46,19 @@ public struct FiniteDifferences: Sendable, Equatable, CustomStringConvertible {
 
     /// Blocks across and down.
     var grid: (across: Int, down: Int) { ((width + blockSize - 1) / blockSize, (height + blockSize - 1) / blockSize) }
-    /// Number of blocks (the dimension of the space the descent moves in).
+    /// Number of blocks.
     public var blockCount: Int { grid.across * grid.down }
+    /// The dimension of the space the descent moves in: the basis rows, else the blocks.
+    public var dimension: Int { basis?.rows ?? blockCount }
     /// Directions probed per step.
-    public var directionCount: Int { randomDirections ?? blockCount }
+    public var directionCount: Int { randomDirections ?? dimension }
     /// Oracle queries per face and step: the iterate itself and two probes per direction.
     public var queriesPerStep: Int { 1 + 2 * directionCount }
 
     /// `blocks-8` or `random-50-blocks-4`, as tables and options spell it.
     public var description: String {
-        randomDirections.map { "random-\($0)-blocks-\(blockSize)" } ?? "blocks-\(blockSize)"
+        let space = basis.map { "basis-\($0.rows)" } ?? "blocks-\(blockSize)"
+        return randomDirections.map { "random-\($0)-\(space)" } ?? space
     }
 
     func validate() throws {
@@ -100,6 +110,8 @@ final class FiniteDifferenceDescent: DescentState {
     var best: Matrix
     var rows: [Int] = []
     var rng: SeededGenerator
+    /// The previous step's probe batch, reused when the next one has the same shape.
+    var spare: Matrix?
     /// Above this many values a step's probes go to the oracle in several batches (memory, not speed).
     static let maxBatchValues = 64 << 20
 
@@ -125,6 +137,27 @@ final class FiniteDifferenceDescent: DescentState {
         rng = SeededGenerator(seed: estimator.seed)
     }
 
+    /// The directions of one step as rows (unit vectors), or nil for the coordinate directions of pixel blocks.
+    private func stepDirections() -> Matrix? {
+        if let basis = estimator.basis {
+            guard let k = estimator.randomDirections else { return basis }
+            var v = Matrix.product(gaussian(k, basis.rows), .none, basis, .none)
+            for m in 0..<k {
+                let row = v.row(m)
+                let inv = 1 / max(row.reduce(0) { $0 + $1 * $1 }.squareRoot(), .leastNormalMagnitude)
+                v.setRow(m, row.map { $0 * inv })
+            }
+            return v
+        }
+        return estimator.randomDirections.map { randomDirections($0) }
+    }
+
+    private func gaussian(_ rows: Int, _ cols: Int) -> Matrix {
+        var z = Matrix(rows: rows, cols: cols)
+        for i in z.data.indices { z.data[i] = rng.nextNormal() }
+        return z
+    }
+
     /// The random directions of one step, unit vectors in pixel space constant on each block.
     private func randomDirections(_ k: Int) -> Matrix {
         let d = x.cols
@@ -147,15 +180,77 @@ final class FiniteDifferenceDescent: DescentState {
     func evaluate(rows: [Int], labels: [Int], cost: InversionCost) throws -> DescentEvaluation {
         self.rows = rows
         let d = x.cols
-        let h = estimator.step
         let k = estimator.directionCount
         let q = estimator.queriesPerStep
-        let random = estimator.randomDirections.map { randomDirections($0) }
-        // Every probe of every active face in one batch: row 0 the iterate, then +h v and -h v for each direction.
-        var batch = Matrix(rows: rows.count * q, cols: d)
+        let directions = stepDirections()
+        var confidence = [Float](repeating: 0, count: rows.count)
+        var costs = [Float](repeating: 0, count: rows.count)
+        var flat = [Bool](repeating: true, count: rows.count)
+        var queries = [Int](repeating: 0, count: rows.count)
+        var gradient = Matrix(rows: rows.count, cols: d)
+        // Rows whose probes all came back unchanged try again with probes `growth` times longer (a rounded answer
+        // hides small changes), up to `longerProbes` times; each try is one batch and counts every query.
+        var pending = Array(rows.indices)
+        var h = estimator.step
+        for attempt in 0...estimator.longerProbes {
+            let batch = probes(pending.map { rows[$0] }, directions: directions, h: h)
+            let answers = try ask(batch)
+            spare = batch
+            func seenCost(_ row: Int, _ label: Int) -> Float {
+                let p = answers[row, label]
+                return cost == .oneMinusP ? 1 - p : -Foundation.log(max(p, 1e-30))
+            }
+            var still: [Int] = []
+            for (i, r) in pending.enumerated() {
+                let label = labels[r]
+                let base = i * q
+                queries[r] += q
+                if attempt == 0 {
+                    confidence[r] = answers[base, label]
+                    costs[r] = seenCost(base, label)
+                }
+                // Directional derivatives along each unit direction.
+                let slopes = (0..<k).map { m in (seenCost(base + 1 + 2 * m, label) - seenCost(base + 2 + 2 * m, label)) / (2 * h) }
+                if slopes.allSatisfy({ $0 == 0 }) {
+                    still.append(r)
+                    continue
+                }
+                flat[r] = false
+                if let directions {
+                    let scale = estimator.randomDirections == nil ? 1 : Float(estimator.dimension) / Float(k)
+                    for m in 0..<k where slopes[m] != 0 {
+                        let s = scale * slopes[m]
+                        for j in 0..<d { gradient[r, j] += s * directions[m, j] }
+                    }
+                } else {
+                    for j in 0..<d { gradient[r, j] = slopes[blockOf[j]] * blockScale[blockOf[j]] }
+                }
+            }
+            pending = still
+            if pending.isEmpty { break }
+            h *= Float(estimator.growth)
+        }
+        return DescentEvaluation(confidence: confidence, cost: costs, gradient: gradient, flat: flat, queries: queries)
+    }
+
+    /// The batch of probes for the iterates in `slots`: for each, the iterate, then +h v and -h v per direction.
+    private func probes(_ slots: [Int], directions: Matrix?, h: Float) -> Matrix {
+        let d = x.cols
+        let k = estimator.directionCount
+        let q = estimator.queriesPerStep
+        // Every value is written below, so the last step's batch serves again when the shape is the same (a fresh
+        // 100 MB matrix per step spent more time in page faults than in the oracle's product).
+        var batch: Matrix
+        if let old = spare, old.rows == slots.count * q {
+            spare = nil
+            batch = old
+        } else {
+            spare = nil
+            batch = Matrix(rows: slots.count * q, cols: d)
+        }
         batch.data.withUnsafeMutableBufferPointer { b in
             x.data.withUnsafeBufferPointer { px in
-                for (r, slot) in rows.enumerated() {
+                for (r, slot) in slots.enumerated() {
                     let src = px.baseAddress! + slot * d
                     for probe in 0..<q {
                         (b.baseAddress! + (r * q + probe) * d).update(from: src, count: d)
@@ -163,8 +258,8 @@ final class FiniteDifferenceDescent: DescentState {
                     for m in 0..<k {
                         let plus = b.baseAddress! + (r * q + 1 + 2 * m) * d
                         let minus = plus + d
-                        if let random {
-                            random.data.withUnsafeBufferPointer { v in
+                        if let directions {
+                            directions.data.withUnsafeBufferPointer { v in
                                 let dir = v.baseAddress! + m * d
                                 for i in 0..<d {
                                     plus[i] += h * dir[i]
@@ -182,33 +277,7 @@ final class FiniteDifferenceDescent: DescentState {
                 }
             }
         }
-        let answers = try ask(batch)
-        func seenCost(_ row: Int, _ label: Int) -> Float {
-            let p = answers[row, label]
-            return cost == .oneMinusP ? 1 - p : -Foundation.log(max(p, 1e-30))
-        }
-        var confidence: [Float] = []
-        var costs: [Float] = []
-        var flat: [Bool] = []
-        var gradient = Matrix(rows: rows.count, cols: d)
-        for (r, label) in labels.enumerated() {
-            let base = r * q
-            confidence.append(answers[base, label])
-            costs.append(seenCost(base, label))
-            // Directional derivatives along each unit direction.
-            let slopes = (0..<k).map { m in (seenCost(base + 1 + 2 * m, label) - seenCost(base + 2 + 2 * m, label)) / (2 * h) }
-            flat.append(slopes.allSatisfy { $0 == 0 })
-            if let random {
-                let scale = Float(estimator.blockCount) / Float(k)
-                for m in 0..<k where slopes[m] != 0 {
-                    let s = scale * slopes[m]
-                    for i in 0..<d { gradient[r, i] += s * random[m, i] }
-                }
-            } else {
-                for i in 0..<d { gradient[r, i] = slopes[blockOf[i]] * blockScale[blockOf[i]] }
-            }
-        }
-        return DescentEvaluation(confidence: confidence, cost: costs, gradient: gradient, flat: flat, queriesPerRow: q)
+        return batch
     }
 
     /// The oracle's answers to a batch, in one query unless it is too large to hold twice.

@@ -185,7 +185,7 @@ public struct MIFace: Sendable {
             var stillActive: [Int] = []
             var keep: [Int] = []
             for (r, k) in active.enumerated() {
-                queries[k] += e.queriesPerRow
+                queries[k] += e.queries[r]
                 let p = e.confidence[r]
                 let c = e.cost[r]
                 guard c.isFinite else {
@@ -259,8 +259,8 @@ struct DescentEvaluation {
     var gradient: Matrix
     /// Rows whose answers gave no direction at all (black-box only).
     var flat: [Bool]
-    /// Oracle queries one row cost.
-    var queriesPerRow: Int
+    /// Oracle queries each row cost.
+    var queries: [Int]
 }
 
 /// The iterates of a batch descent, stored however is cheapest.
@@ -285,7 +285,7 @@ extension DescentEvaluation {
         self.cost = labels.enumerated().map { r, l in cost == .oneMinusP ? 1 - probs[r, l] : -logProbs[r, l] }
         self.gradient = gradient
         flat = [Bool](repeating: false, count: labels.count)
-        queriesPerRow = 1
+        queries = [Int](repeating: 1, count: labels.count)
     }
 }
 

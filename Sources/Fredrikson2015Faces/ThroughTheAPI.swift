@@ -1,0 +1,273 @@
+// The attacks that reach a face recogniser only through its API: black-box MI-Face with finite differences, a
+// surrogate stolen from the answers and inverted white-box, each at a rounding of the answers; and the query
+// monitor that watches the clients.
+
+import Datasets
+import ExperimentKit
+import Foundation
+import Learning
+import MLCore
+import Privacy
+import Reporting
+
+/// One MI-Face run against one model at one rounding of the oracle's answers.
+struct APIAttackRun {
+    /// The target model's name.
+    let model: String
+    /// `black_box`, `surrogate` or `white_box`.
+    let attack: String
+    /// How: the finite-difference estimator, the extraction, or `white-box`.
+    let method: String
+    /// The rounding step of the answers (0: unrounded).
+    let rounding: Float
+    let inversions: [Inversion]
+    /// Every query the oracle counted for this run (the extraction's included).
+    let oracleQueries: Int
+    /// Queries spent on stealing the model (surrogate only).
+    let extractionQueries: Int
+    let seconds: Double
+    /// Test images on which the surrogate and the target agree (surrogate only).
+    var agreement: Double?
+    /// Largest weight error of an equation-solving copy, relative to the largest weight (softmax only).
+    var weightError: Double?
+    var scores: [ImageScore] = []
+
+    var labels: [Int] { inversions.map(\.label) }
+    var images: Matrix { Matrix(rowVectors: inversions.map(\.image)) }
+    var queriesPerFace: Double { Double(oracleQueries) / Double(max(inversions.count, 1)) }
+    var failedFaces: Int { inversions.filter(\.failed).count }
+    var meanIterations: Double { Double(inversions.map(\.iterations).reduce(0, +)) / Double(max(inversions.count, 1)) }
+    var meanConfidence: Double { inversions.map { Double($0.confidence) }.reduce(0, +) / Double(max(inversions.count, 1)) }
+}
+
+/// The oracle's output policy for a rounding step (0: the full confidences).
+func roundingPolicy(_ r: Float) -> OutputPolicy { r > 0 ? .rounded(r) : .full }
+
+/// The name of a rounding step in tables (`none`, `0.01`).
+func roundingName(_ r: Float) -> String { r > 0 ? String(r) : "none" }
+
+enum APIAttacks {
+    /// Black-box MI-Face: every gradient from the oracle's answers.
+    static func blackBox(
+        _ m: TrainedModel, attack: MIFace, estimator: FiniteDifferences, labels: [Int], rounding: Float, quiet: Bool = false
+    ) throws -> APIAttackRun {
+        let oracle = try Oracle(m.network, access: .blackBox, policy: roundingPolicy(rounding))
+        var a = attack
+        a.gradientSource = .finiteDifferences(estimator)
+        let bar = quiet ? nil : Progress("black-box \(m.name) \(estimator) r=\(roundingName(rounding))", total: labels.count, unit: "faces")
+        let start = Date()
+        let inversions = try a.run(labels: labels, oracle: oracle) { done, _ in bar?.update(done) }
+        let seconds = Date().timeIntervalSince(start)
+        bar?.finish()
+        return APIAttackRun(
+            model: m.name, attack: "black_box", method: estimator.description, rounding: rounding, inversions: inversions,
+            oracleQueries: oracle.queries, extractionQueries: 0, seconds: seconds)
+    }
+
+    /// White-box MI-Face through an oracle with the rounding policy (which white-box access never sees).
+    static func whiteBox(_ m: TrainedModel, attack: MIFace, labels: [Int], rounding: Float) throws -> APIAttackRun {
+        let oracle = try Oracle(m.network, access: .whiteBox, policy: roundingPolicy(rounding))
+        let start = Date()
+        let inversions = try attack.run(labels: labels, oracle: oracle)
+        return APIAttackRun(
+            model: m.name, attack: "white_box", method: "white-box", rounding: rounding, inversions: inversions,
+            oracleQueries: oracle.queries, extractionQueries: 0, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// A surrogate of the model stolen through a rounded oracle, then inverted white-box: equation solving for
+    /// softmax regression, retraining on `publicInputs` for the MLP.
+    static func surrogate(
+        _ m: TrainedModel, attack: MIFace, labels: [Int], rounding: Float, publicInputs: Matrix, surrogateHidden: Int,
+        surrogateEpochs: Int, test: ImageDataset, using rng: inout SeededGenerator
+    ) throws -> APIAttackRun {
+        let oracle = try Oracle(m.network, access: .blackBox, policy: roundingPolicy(rounding))
+        let start = Date()
+        let stolen: StolenModel
+        let method: String
+        var weightError: Double?
+        if m.network.layers.count == 1 {
+            stolen = try EquationSolving().extract(from: oracle)
+            method = "equation_solving"
+            weightError = relativeWeightError(stolen.network, of: m.network)
+        } else {
+            let start = Network.mlp(inputs: publicInputs.cols, hidden: surrogateHidden, classes: m.network.classCount, using: &rng)
+            let settings = TrainingSettings(epochs: surrogateEpochs, batchSize: 40, learningRate: 0.001, optimizer: .adam)
+            stolen = try RetrainingExtraction(settings: settings).extract(start: start, inputs: publicInputs, from: oracle, using: &rng)
+            method = "retraining_\(publicInputs.rows)"
+        }
+        var a = attack
+        a.gradientSource = .surrogate(stolen.network)
+        let inversions = try a.run(labels: labels, oracle: oracle)
+        let seconds = Date().timeIntervalSince(start)
+        let agreement = stolen.network.accuracy(test.images, labels: m.network.predict(test.images))
+        return APIAttackRun(
+            model: m.name, attack: "surrogate", method: method, rounding: rounding, inversions: inversions,
+            oracleQueries: oracle.queries, extractionQueries: stolen.queries, seconds: seconds, agreement: agreement,
+            weightError: weightError)
+    }
+
+    /// The largest difference between a softmax copy's weights and the target's, both shifted so that the copy's
+    /// reference class (its all-zero row) is zero, over the largest shifted target weight.
+    static func relativeWeightError(_ copy: Network, of target: Network) -> Double {
+        let w = target.inputWeights
+        let c = copy.inputWeights
+        guard let ref = (0..<c.rows).first(where: { k in c.row(k).allSatisfy { $0 == 0 } }) else { return .nan }
+        var worst: Float = 0
+        var largest: Float = 0
+        for k in 0..<w.rows {
+            for j in 0..<w.cols {
+                let shifted = w[k, j] - w[ref, j]
+                largest = max(largest, abs(shifted))
+                worst = max(worst, abs(c[k, j] - shifted))
+            }
+        }
+        return Double(worst / max(largest, .leastNormalMagnitude))
+    }
+
+    /// `count` varied copies of the photos in `photos` (shifts, brightness, noise), cycling through them.
+    static func variedPhotos(_ photos: ImageDataset, count: Int, using rng: inout SeededGenerator) -> Matrix {
+        Matrix(rowVectors: (0..<count).map { photos.varied($0 % photos.images.rows, using: &rng) })
+    }
+
+    /// The mean of the public photos the oracle labels as each subject: what the public inputs give without any
+    /// model inversion (the control for the retrained surrogate). A subject no photo is labelled as gets the mean
+    /// of all of them.
+    static func publicMeans(_ m: TrainedModel, inputs: Matrix, labels: [Int]) -> Matrix {
+        let predicted = m.network.predict(inputs)
+        let all = inputs.columnSums().map { $0 / Float(inputs.rows) }
+        return Matrix(
+            rowVectors: labels.map { l in
+                let rows = predicted.indices.filter { predicted[$0] == l }
+                guard !rows.isEmpty else { return all }
+                return inputs.rows(rows).columnSums().map { $0 / Float(rows.count) }
+            })
+    }
+}
+
+/// What the query monitor concluded about one kind of client.
+struct MonitorRow {
+    /// `benign`, `black_box`, `equation_solving`, `retraining`, `adaptive_cover_M`.
+    let client: String
+    /// What the client does, for the report.
+    let description: String
+    /// Clients of this kind.
+    let clients: Int
+    /// Clients the monitor flagged.
+    let flagged: Int
+    /// Queries each client sent (mean), cover queries included.
+    let queries: Double
+    /// Queries sent when the alarm rose (median over flagged clients; nil: none flagged).
+    let queriesUntilDetection: Double?
+    /// Unnatural and near-duplicate queries among those examined (all clients of the kind).
+    let unnatural: Int
+    let duplicates: Int
+    /// Nearest-neighbour identification of the faces the client recovered (attacks only).
+    let identification: Double?
+}
+
+/// The query monitor's study: benign clients sending real photos, the attacks of this experiment, and an
+/// attacker who knows the monitor and hides its probes among faces and cover queries.
+enum MonitorStudy {
+    struct Setup {
+        let train: ImageDataset
+        let test: ImageDataset
+        let softmax: TrainedModel
+        let mlp: TrainedModel
+        let labels: [Int]
+        let estimator: FiniteDifferences
+        let attack: MIFace
+        let benignClients: Int
+        let benignQueries: Int
+        let publicPhotos: Matrix
+        let scorer: InversionScorer
+        let components: Int
+        let covers: [Int]
+    }
+
+    static func run(_ s: Setup, using rng: inout SeededGenerator) throws -> (rows: [MonitorRow], monitor: QueryMonitor) {
+        // The operator's monitor: a face basis from its own training photos, thresholds from simulated benign clients
+        // who send varied training photos.
+        let monitor = try QueryMonitor(natural: s.train.images, components: s.components, settings: .init(window: 100, flagsToAlarm: 10))
+        let calibration = (0..<10).map { _ in
+            Matrix(rowVectors: (0..<s.benignQueries).map { _ in s.train.varied(rng.nextInt(below: s.train.images.rows), using: &rng) })
+        }
+        monitor.calibrate(benign: calibration)
+        var rows: [MonitorRow] = []
+        func summarise(_ kind: String, _ text: String, _ clients: [String], queries: Double? = nil, identification: Double? = nil) {
+            let v = clients.map { monitor.verdict($0) }
+            let times = v.compactMap(\.flaggedAt).map(Double.init).sorted()
+            rows.append(
+                MonitorRow(
+                    client: kind, description: text, clients: clients.count, flagged: v.filter(\.flagged).count,
+                    queries: queries ?? Double(v.map(\.queries).reduce(0, +)) / Double(max(v.count, 1)),
+                    queriesUntilDetection: times.isEmpty ? nil : times[times.count / 2], unnatural: v.map(\.unnatural).reduce(0, +),
+                    duplicates: v.map(\.duplicates).reduce(0, +), identification: identification))
+        }
+        func serve(_ m: TrainedModel) throws -> Oracle {
+            let o = try Oracle(m.network, access: .blackBox)
+            o.observer = { client, x, _ in monitor.observe(client: client, inputs: x) }
+            return o
+        }
+
+        // Benign clients: real held-out photos as a camera gives them again, ten at a time.
+        let softmax = try serve(s.softmax)
+        let benign = (0..<s.benignClients).map { "benign-\($0)" }
+        for c in benign {
+            for _ in 0..<(s.benignQueries / 10) {
+                let batch = Matrix(rowVectors: (0..<10).map { _ in s.test.varied(rng.nextInt(below: s.test.images.rows), using: &rng) })
+                _ = try softmax.query(batch, client: c)
+            }
+        }
+        summarise("benign", "varied held-out photos (shifts, brightness, noise), \(s.benignQueries) each", benign)
+
+        // The attacks as this experiment runs them.
+        var bb = s.attack
+        bb.gradientSource = .finiteDifferences(s.estimator)
+        let found = try bb.run(labels: s.labels, oracle: softmax, client: "black_box")
+        summarise(
+            "black_box", "black-box MI-Face (\(s.estimator)) on softmax, \(s.labels.count) subjects", ["black_box"],
+            identification: identify(found, s.scorer, using: &rng))
+        _ = try EquationSolving().extract(from: softmax, client: "equation_solving")
+        summarise("equation_solving", "equation-solving extraction of softmax (d + 1 coordinate queries)", ["equation_solving"])
+        let mlp = try serve(s.mlp)
+        _ = try mlp.query(s.publicPhotos, client: "retraining")
+        summarise("retraining", "retraining extraction of the MLP from \(s.publicPhotos.rows) varied public photos", ["retraining"])
+
+        // The adaptive attacker: descends in the span of its own face basis (public photos) from their mean face, with
+        // probes long enough not to repeat, and sends `cover` real photos after every probe.
+        let basis = try QueryMonitor(natural: s.publicPhotos, components: s.components).basisRows
+        let mean = s.publicPhotos.columnSums().map { $0 / Float(s.publicPhotos.rows) }
+        var spread = FiniteDifferences(
+            width: s.estimator.width, height: s.estimator.height, randomDirections: s.estimator.directionCount, step: 10,
+            seed: s.estimator.seed &+ 99)
+        spread.basis = basis
+        for cover in s.covers {
+            let name = "adaptive_cover_\(cover)"
+            var sent = 0
+            var coverRNG = rng.derived(100 + UInt64(cover))
+            let oracle = try Oracle(s.softmax.network, access: .blackBox)
+            oracle.observer = { client, x, _ in
+                // Each probe followed by `cover` varied public photos, as the monitor sees the stream.
+                var stream: [[Float]] = []
+                for r in 0..<x.rows {
+                    stream.append(x.row(r))
+                    for _ in 0..<cover { stream.append(s.test.varied(coverRNG.nextInt(below: s.test.images.rows), using: &coverRNG)) }
+                }
+                sent += stream.count
+                monitor.observe(client: client, inputs: Matrix(rowVectors: stream))
+            }
+            var a = s.attack
+            a.gradientSource = .finiteDifferences(spread)
+            let faces = try a.run(labels: s.labels, oracle: oracle, x0: mean, client: name)
+            summarise(
+                name, "knows the monitor: random directions in a face basis, probes of length 10, \(cover) cover photos per probe",
+                [name], queries: Double(sent), identification: identify(faces, s.scorer, using: &rng))
+        }
+        return (rows, monitor)
+    }
+
+    static func identify(_ found: [Inversion], _ scorer: InversionScorer, using rng: inout SeededGenerator) -> Double {
+        let scores = scorer.score(Matrix(rowVectors: found.map(\.image)), subjects: found.map(\.label), using: &rng)
+        return ScoreSummary(scores).nearestNeighbour
+    }
+}
