@@ -76,7 +76,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
     var surrogateBudget: Int?
     @Option(
         help:
-            "Benign clients the query monitor watches, 200 queries each (default \(D.benignClients.paper); --quick: \(D.benignClients.quick))."
+            "Benign clients the query monitor watches, \(D.benignQueries.paper) queries each (default \(D.benignClients.paper); --quick: \(D.benignClients.quick) with \(D.benignQueries.quick) each)."
     )
     var benignClients: Int?
 
