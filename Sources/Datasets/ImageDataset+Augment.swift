@@ -19,17 +19,7 @@ extension ImageDataset {
                 let dx = rng.nextInt(below: 2 * maxShift + 1) - maxShift
                 let dy = rng.nextInt(below: 2 * maxShift + 1) - maxShift
                 let flip = rng.nextInt(below: 2) == 1
-                let src = images.row(r)
-                var dst = [Float](repeating: 0, count: src.count)
-                for y in 0..<height {
-                    let sy = min(max(y - dy, 0), height - 1)
-                    for x in 0..<width {
-                        var sx = min(max(x - dx, 0), width - 1)
-                        if flip { sx = width - 1 - sx }
-                        dst[y * width + x] = src[sy * width + sx]
-                    }
-                }
-                rows.append(dst)
+                rows.append(shifted(r, dx: dx, dy: dy, mirrored: flip))
                 newLabels.append(labels[r])
                 newSources.append(sources[r] + "+aug")
             }
@@ -50,13 +40,21 @@ extension ImageDataset {
         let dx = rng.nextInt(below: 2 * maxShift + 1) - maxShift
         let dy = rng.nextInt(below: 2 * maxShift + 1) - maxShift
         let gain = 1 + brightness * (2 * rng.nextUniform() - 1)
+        var dst = shifted(r, dx: dx, dy: dy, mirrored: false)
+        for i in dst.indices { dst[i] = min(max(dst[i] * gain + noise * rng.nextNormal(), 0), 1) }
+        return dst
+    }
+
+    /// Image `r` moved by (dx, dy) pixels with its edges repeated, then mirrored left-right when asked.
+    func shifted(_ r: Int, dx: Int, dy: Int, mirrored: Bool) -> [Float] {
         let src = images.row(r)
         var dst = [Float](repeating: 0, count: src.count)
         for y in 0..<height {
             let sy = min(max(y - dy, 0), height - 1)
             for x in 0..<width {
-                let sx = min(max(x - dx, 0), width - 1)
-                dst[y * width + x] = min(max(src[sy * width + sx] * gain + noise * rng.nextNormal(), 0), 1)
+                var sx = min(max(x - dx, 0), width - 1)
+                if mirrored { sx = width - 1 - sx }
+                dst[y * width + x] = src[sy * width + sx]
             }
         }
         return dst

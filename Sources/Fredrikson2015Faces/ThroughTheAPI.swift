@@ -90,9 +90,9 @@ enum APIAttacks {
             method = "equation_solving"
             weightError = relativeWeightError(stolen.network, of: m.network)
         } else {
-            let start = Network.mlp(inputs: publicInputs.cols, hidden: surrogateHidden, classes: m.network.classCount, using: &rng)
+            let initial = Network.mlp(inputs: publicInputs.cols, hidden: surrogateHidden, classes: m.network.classCount, using: &rng)
             let settings = TrainingSettings(epochs: surrogateEpochs, batchSize: 40, learningRate: 0.001, optimizer: .adam)
-            stolen = try RetrainingExtraction(settings: settings).extract(start: start, inputs: publicInputs, from: oracle, using: &rng)
+            stolen = try RetrainingExtraction(settings: settings).extract(start: initial, inputs: publicInputs, from: oracle, using: &rng)
             method = "retraining_\(publicInputs.rows)"
         }
         var a = attack

@@ -255,12 +255,11 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             var surrogates: [APIAttackRun] = []
             for m in targets {
                 for budget in m.name == "softmax" ? [0] : s.surrogateBudgets {
-                    let start = Date()
                     var sr = try APIAttacks.surrogate(
                         m, attack: s.attack, labels: labels, rounding: 0, publicInputs: publicPhotos.rows(Array(0..<max(budget, 1))),
                         surrogateHidden: D.surrogateHidden, surrogateEpochs: s.surrogateEpochs, test: test, using: &surrogateRNG)
                     sr.scores = scorer.score(sr.images, subjects: labels, using: &scoreRNG)
-                    run.timings.record("surrogate_\(m.name)_\(sr.method)", seconds: Date().timeIntervalSince(start))
+                    run.timings.record("surrogate_\(m.name)_\(sr.method)", seconds: sr.seconds)
                     surrogates.append(sr)
                 }
             }

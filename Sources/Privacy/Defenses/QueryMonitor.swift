@@ -57,6 +57,8 @@ public final class QueryMonitor {
     /// Orthonormal principal directions, components x inputs.
     private let basis: Matrix
     private var recent: [String: [[Float]]] = [:]
+    /// The squared norm of each remembered query, beside `recent`.
+    private var recentNorms: [String: [Float]] = [:]
     private var marks: [String: [Bool]] = [:]
     private var verdicts: [String: Verdict] = [:]
 
@@ -136,6 +138,7 @@ public final class QueryMonitor {
         guard !v.flagged else { return }
         let res = residuals(inputs)
         var window = recent[client] ?? []
+        var windowNorms = recentNorms[client] ?? []
         var flags = marks[client] ?? []
         let d = Float(inputs.cols)
         let limit = settings.duplicateDistance * settings.duplicateDistance * d
@@ -143,10 +146,11 @@ public final class QueryMonitor {
         while start < inputs.rows && !v.flagged {
             let end = min(inputs.rows, start + 64)
             let chunk = inputs.rows(Array(start..<end))
-            // Candidates: the window as it stands, then the chunk's own rows.
-            let candidates = Matrix(rowVectors: window + (0..<chunk.rows).map { chunk.row($0) })
+            let chunkRows = (0..<chunk.rows).map { chunk.row($0) }
+            // Candidates: the window as it stands, then the chunk's own rows (each row's norm computed once).
+            let candidates = Matrix(rowVectors: window + chunkRows)
             let gram = Matrix.product(chunk, .none, candidates, .transposed)
-            let norms = (0..<candidates.rows).map { r in candidates.row(r).reduce(0) { $0 + $1 * $1 } }
+            let norms = windowNorms + chunkRows.map { row in row.reduce(0) { $0 + $1 * $1 } }
             let w0 = window.count
             for i in 0..<chunk.rows {
                 let own = norms[w0 + i]
@@ -168,10 +172,12 @@ public final class QueryMonitor {
                     break
                 }
             }
-            window = Array((window + (0..<chunk.rows).map { chunk.row($0) }).suffix(settings.window))
+            window = Array((window + chunkRows).suffix(settings.window))
+            windowNorms = Array(norms.suffix(settings.window))
             start = end
         }
         recent[client] = window
+        recentNorms[client] = windowNorms
         marks[client] = flags
     }
 
@@ -181,6 +187,7 @@ public final class QueryMonitor {
     /// Forgets every client.
     public func reset() {
         recent = [:]
+        recentNorms = [:]
         marks = [:]
         verdicts = [:]
     }
