@@ -72,7 +72,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         let trials = run.setting("trials", given: self.trials, default: D.trials.full, quick: D.trials.quick)
         let splits = run.setting("splits", given: self.splits, default: D.splits.full, quick: D.splits.quick)
         let idealEpochs = run.setting("ideal_epochs", given: self.idealEpochs, default: D.idealEpochs.full, quick: D.idealEpochs.quick)
-        run.record("ideal_learner", "softmax regression, Adam \(IdealClassifier().learningRate), L2 \(IdealClassifier().l2)")
+        run.record("ideal_learner", "softmax regression, Newton, L2 \(IdealClassifier().l2)")
         run.record("target", "sqrt(weekly dose mg)")
         run.record("attacker_prior", "genotype marginals of the training cohort")
         run.record("attacker_sigma", "residual standard deviation of the served model on the training cohort")
@@ -139,11 +139,9 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         for target in GenotypeTarget.allCases {
             let prior = target.marginals(training)
             let trainTargets = Targets(target, training)
-            var ideal = IdealClassifier()
-            ideal.epochs = idealEpochs
-            let classifier = try ideal.fit(
+            let classifier = try IdealClassifier().fit(
                 x: target.idealFeatures(trainTargets.patients), labels: trainTargets.truth,
-                classCount: prior.count, using: &idealRNG)
+                classCount: prior.count)
             for (cohortName, t) in [("training", trainTargets), ("held_out", Targets(target, heldOutPatients))] {
                 let inversion = try invert(model, targets: t, prior: prior, sigma: sigma)
                 results.append(

@@ -39,11 +39,24 @@ public enum LinearAlgebra {
         guard a.isFinite, b.allSatisfy({ $0.isFinite }) else {
             throw LinearAlgebraError(description: "least squares: the design matrix or the targets hold NaN or infinity")
         }
-        let m = a.rows
-        let n = a.cols
-        var aa = a.data.map(Double.init)
+        return try leastSquares(a.data.map(Double.init), rows: a.rows, cols: a.cols, b.map(Double.init), rcond: rcond)
+    }
+
+    /// `leastSquares` on a row-major `rows x cols` matrix held in double precision (small systems solved
+    /// in a loop, such as Newton steps, keep their digits).
+    public static func leastSquares(_ a: [Double], rows m: Int, cols n: Int, _ b: [Double], rcond: Double = 1e-10) throws
+        -> LeastSquaresSolution
+    {
+        guard m > 0, n > 0, a.count == m * n else {
+            throw LinearAlgebraError(description: "least squares: \(a.count) values do not form a \(m)x\(n) matrix")
+        }
+        guard b.count == m else { throw LinearAlgebraError(description: "least squares: \(m) rows but \(b.count) targets") }
+        guard a.allSatisfy({ $0.isFinite }), b.allSatisfy({ $0.isFinite }) else {
+            throw LinearAlgebraError(description: "least squares: the design matrix or the targets hold NaN or infinity")
+        }
+        var aa = a
         var bb = [Double](repeating: 0, count: max(m, n))
-        for i in 0..<m { bb[i] = Double(b[i]) }
+        for i in 0..<m { bb[i] = b[i] }
         var s = [Double](repeating: 0, count: min(m, n))
         var rank: Int32 = 0
         let info = LAPACKE_dgelsd(

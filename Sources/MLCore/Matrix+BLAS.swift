@@ -157,4 +157,15 @@ public enum BLAS {
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    /// `gemm` in double precision (DGEMM), for small solvers that keep their sums exact to many digits.
+    public static func gemm(
+        _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ lda: Int, transposeA: Bool, _ b: UnsafePointer<Double>,
+        _ ldb: Int, transposeB: Bool, _ c: UnsafeMutablePointer<Double>, _ ldc: Int, alpha: Double = 1, beta: Double = 0
+    ) {
+        guard m > 0, n > 0, k > 0 else { return }
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
 }

@@ -10,8 +10,11 @@ public struct AttackError: Error, CustomStringConvertible, Sendable {
 
 /// Model inversion of a regression model for a discrete sensitive input (Fredrikson et al.'s
 /// warfarin attack): the attacker knows every other input of a target, the model's output for
-/// that target (the stable dose), the marginals of the sensitive value and the model's residual
+/// that target (the stable dose), a prior over the sensitive value and the model's residual
 /// spread. It scores each candidate value v by p(v) * N(y - f(x, v); 0, sigma^2) and picks the best.
+/// The paper's attacker holds the training cohort's marginals; a group-conditional prior gives
+/// each target the distribution of its group (what the attacker knows about the population the
+/// target comes from); a uniform prior makes the pick the likelihood's argmax.
 ///
 /// Reference: M. Fredrikson, E. Lantz, S. Jha, S. Lin, D. Page, T. Ristenpart, "Privacy in
 /// Pharmacogenetics: An End-to-End Case Study of Personalized Warfarin Dosing", USENIX Security
@@ -21,44 +24,57 @@ public struct AttackError: Error, CustomStringConvertible, Sendable {
 /// - The posterior is normalised over the candidates so that it can be scored by AUC; the
 ///   argmax, and so the accuracy, is the paper's.
 public struct RegressionInversion: Sendable {
-    /// Prior probability of each candidate value.
-    public let prior: [Double]
+    /// The attacker's prior over the candidate values, per group of targets.
+    public let prior: AttributePrior
     /// Standard deviation of the model's residuals, in the units of its output.
     public let sigma: Double
 
-    /// An attack with these marginals and error spread.
-    public init(prior: [Double], sigma: Double) {
+    /// An attack with this prior and error spread.
+    public init(prior: AttributePrior, sigma: Double) {
         self.prior = prior
+        self.sigma = sigma
+    }
+
+    /// An attack with one prior (e.g. the marginals) for every target. Bad priors are refused when it runs.
+    public init(prior: [Double], sigma: Double) {
+        self.prior = (try? AttributePrior(distributions: [prior])) ?? AttributePrior(unchecked: [prior])
         self.sigma = sigma
     }
 
     /// Checks the settings.
     public func validate() throws {
-        guard prior.count >= 2 else {
-            throw AttackError(description: "model inversion needs at least two candidate values (got \(prior.count))")
-        }
-        guard prior.allSatisfy({ $0 >= 0 && $0.isFinite }), prior.reduce(0, +) > 0 else {
-            throw AttackError(description: "model inversion: the prior must be non-negative with a positive sum (got \(prior))")
-        }
+        _ = try AttributePrior(distributions: prior.distributions)
         guard sigma > 0, sigma.isFinite else {
             throw AttackError(description: "model inversion: sigma must be a positive number (got \(sigma))")
         }
     }
 
     /// Runs against `oracle`. `candidates` holds, for target i and candidate value v, the
-    /// target's known inputs with the sensitive value set to v, at row `i * prior.count + v`;
-    /// `observed[i]` is the target's output. Costs `candidates.rows` queries.
-    public func run(_ oracle: RegressionOracle, candidates: Matrix, observed: [Float]) throws -> AttributeInference {
+    /// target's known inputs with the sensitive value set to v, at row `i * prior.valueCount + v`;
+    /// `observed[i]` is the target's output and `groups[i]` its group in the prior (needed when
+    /// the prior has more than one). Costs `candidates.rows` queries.
+    public func run(_ oracle: RegressionOracle, candidates: Matrix, observed: [Float], groups: [Int]? = nil) throws -> AttributeInference {
         try validate()
-        let k = prior.count
+        let k = prior.valueCount
         guard candidates.rows == observed.count * k else {
             throw AttackError(description: "model inversion: \(candidates.rows) candidate rows for \(observed.count) targets x \(k) values")
         }
+        if let groups {
+            guard groups.count == observed.count else {
+                throw AttackError(description: "model inversion: \(groups.count) group labels for \(observed.count) targets")
+            }
+            if let bad = groups.first(where: { !(0..<prior.groupCount).contains($0) }) {
+                throw AttackError(description: "model inversion: group \(bad) is outside the prior's 0..<\(prior.groupCount)")
+            }
+        } else if prior.groupCount > 1 {
+            throw AttackError(description: "model inversion: the prior has \(prior.groupCount) groups; pass each target's group")
+        }
         let predictions = oracle.query(candidates)
-        let logPrior = prior.map { $0 > 0 ? log($0) : -Double.infinity }
+        let logPriors = prior.distributions.map { d in d.map { $0 > 0 ? log($0) : -Double.infinity } }
         var posteriors: [[Double]] = []
         posteriors.reserveCapacity(observed.count)
         for i in observed.indices {
+            let logPrior = logPriors[groups?[i] ?? 0]
             // Squared residuals relative to the first candidate's: the same posterior, and exactly the
             // prior (for every target alike) when the value does not change the prediction.
             let r2 = (0..<k).map { v -> Double in
