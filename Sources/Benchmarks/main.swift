@@ -158,6 +158,26 @@ struct Benchmarks: ParsableCommand {
             "VKORC1 inversion", "\(genotyped.count) patients x 3", String(format: "%.3f ms", 1000 * inv),
             f(2 * Double(candidates.rows) * d / inv / 1e9), "\(invReps)",
         ])
+        // The ideal classifier (VKORC1 from every other covariate and the dose): Newton to convergence. Each step's
+        // Hessian is two products over the patients, (3 d')^2 n and 3 d'^2 n multiply-adds for d' = features + 1.
+        let labels = genotyped.map { VKORC1.known.firstIndex(of: $0.vkorc1) ?? 0 }
+        let features = Matrix(
+            rowVectors: genotyped.map { p in
+                let c = IWPCDosing.covariates(p)
+                return IWPCDosing.columnNames.indices.filter { !IWPCDosing.columnNames[$0].hasPrefix("vkorc1_") }.map { c[$0] }
+                    + [(p.weeklyDoseMg ?? 0).squareRoot()]
+            })
+        var steps = 0
+        let (ideal, idealReps) = try timeRepeatedThrowing {
+            steps = try IdealClassifier().fit(x: features, labels: labels, classCount: 3).fit.iterations
+        }
+        let width = Double(3 * (features.cols + 1))
+        let hessianFlops = Double(steps) * 2 * Double(features.rows) * (width * width + width * Double(features.cols + 1))
+        rows.append([
+            "ideal classifier (Newton, \(steps) steps)", "\(features.rows) x \(features.cols + 1) x 3",
+            String(format: "%.3f ms", 1000 * ideal),
+            f(hessianFlops / ideal / 1e9), "\(idealReps)",
+        ])
         Console.table(["what", "size", "per call", "GFLOP/s", "calls"], rows)
     }
 

@@ -40,13 +40,52 @@ enum Outputs {
         }
         try run.write(attacks, to: "attacks.csv")
 
-        var splitTable = CSVTable(header: ["split", "target", "training_accuracy", "held_out_accuracy"])
+        var priors = CSVTable(header: ["target", "prior", "group", "patients", "genotype", "probability"])
+        for p in r.priors {
+            for (value, probability) in zip(p.target.values, p.probabilities) {
+                priors.append([
+                    .text(p.target.rawValue), .text(p.prior.rawValue), .text(p.group), .int(p.patients), .text(value),
+                    .number(probability, decimals: 4),
+                ])
+            }
+        }
+        try run.write(priors, to: "priors.csv")
+
+        var splitTable = CSVTable(header: ["split", "target", "method", "training_accuracy", "held_out_accuracy"])
         for rep in r.repeats {
             splitTable.append([
-                .int(rep.split), .text(rep.target.rawValue), .number(rep.training, decimals: 4), .number(rep.heldOut, decimals: 4),
+                .int(rep.split), .text(rep.target.rawValue), .text(rep.method), .number(rep.training, decimals: 4),
+                .number(rep.heldOut, decimals: 4),
             ])
         }
         try run.write(splitTable, to: "splits.csv")
+
+        var paired = CSVTable(header: [
+            "target", "method", "cohort", "splits", "accuracy_mean", "accuracy_sd", "gap_to_ideal_mean", "gap_to_ideal_sd",
+            "training_minus_held_out_mean", "training_minus_held_out_sd",
+        ])
+        for p in r.paired {
+            paired.append([
+                .text(p.target.rawValue), .text(p.method), .text(p.cohort), .int(p.splits), .number(p.accuracy.mean, decimals: 4),
+                .number(p.accuracy.sd, decimals: 4), .number(p.gapToIdeal.mean, decimals: 4), .number(p.gapToIdeal.sd, decimals: 4),
+                .number(p.trainingMinusHeldOut.mean, decimals: 4), .number(p.trainingMinusHeldOut.sd, decimals: 4),
+            ])
+        }
+        try run.write(paired, to: "paired.csv")
+
+        var fits = CSVTable(header: [
+            "target", "solver", "l2", "stopping", "iterations", "training_accuracy", "held_out_accuracy", "training_cross_entropy",
+            "largest_gradient", "run_setting",
+        ])
+        for f in r.fits {
+            fits.append([
+                .text(f.target.rawValue), .text(f.solver), .text(String(format: "%g", f.l2)), .text(f.stopping), .int(f.fit.iterations),
+                .number(f.trainingAccuracy, decimals: 4), .number(f.heldOutAccuracy, decimals: 4),
+                .number(f.fit.crossEntropy, decimals: 6), .text(Format.e2(f.fit.largestGradient)), .text(f.isDefault ? "yes" : "no"),
+            ])
+        }
+        try run.write(fits, to: "ideal_fit.csv")
+        try run.write(priorsFigure(r), to: "priors.png")
 
         var table = CSVTable(header: [
             "epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd", "cyp2c9_accuracy_mean",
@@ -83,6 +122,32 @@ enum Outputs {
     /// The epsilon column: the budget, or `non_private` for the model fitted without noise.
     static func epsilonField(_ epsilon: Double?) -> CSVField {
         .text(epsilon.map { String(format: "%g", $0) } ?? "non_private")
+    }
+
+    /// VKORC1: every method's accuracy per cohort, on this run's split and as the mean over the redrawn
+    /// splits, with the baseline and the ideal classifier as dashed lines.
+    static func priorsFigure(_ r: Results) -> Image8 {
+        let methods = ["baseline"] + AttackerPrior.allCases.map(\.method) + IdealVariant.allCases.reversed().map(\.rawValue)
+        let labels = methods.map {
+            $0.replacingOccurrences(of: "model_inversion_", with: "inversion, ").replacingOccurrences(of: "_", with: " ")
+        }
+        let charts = [("training", "training patients"), ("held_out", "held-out patients")].map { cohort, title in
+            BarChart(
+                title: "VKORC1, \(title)", categories: labels,
+                series: [
+                    ("this split", Color.palette[0], methods.map { r.accuracy(.vkorc1, cohort, $0) * 100 }),
+                    (
+                        "mean of \(r.splits) splits", Color.palette[1],
+                        methods.map { (r.paired(.vkorc1, $0, cohort)?.accuracy.mean ?? .nan) * 100 }
+                    ),
+                ],
+                axis: Axis("accuracy (%)", range: 0...100),
+                references: [
+                    ReferenceLine("baseline", y: 100 * r.accuracy(.vkorc1, cohort, "baseline"), color: Color(80, 80, 80)),
+                    ReferenceLine("ideal", y: 100 * r.accuracy(.vkorc1, cohort, "ideal"), color: Color.palette[3]),
+                ])
+        }
+        return BarChart.row(charts, width: 640)
     }
 
     /// Attack accuracy and dosing utility against epsilon (log axis): mean and spread of the trials,

@@ -57,11 +57,13 @@ struct PrivacySweep {
         let targets = GenotypeTarget.allCases.map { Targets($0, training) }
         let xHeld = IWPCDosing.design(heldOut)
         let yHeld = IWPCDosing.target(heldOut)
-        let priors = GenotypeTarget.allCases.map { $0.marginals(training) }
+        let priors = try GenotypeTarget.allCases.indices.map { try GenotypeTarget.allCases[$0].prior(.marginal, targets[$0]) }
         var baseline: [GenotypeTarget: Double] = [:]
         for (k, t) in GenotypeTarget.allCases.enumerated() {
             baseline[t] =
-                AttributeScore(MostFrequentValue(prior: priors[k]).run(count: targets[k].truth.count), truth: targets[k].truth).accuracy
+                AttributeScore(
+                    MostFrequentValue(prior: priors[k].distributions[0]).run(count: targets[k].truth.count), truth: targets[k].truth
+                ).accuracy
         }
 
         func score(_ model: LinearRegression, epsilon: Double?, trial: Int, trimmed: Int, sigma: Float) throws -> PrivacyTrial {

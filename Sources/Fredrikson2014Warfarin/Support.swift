@@ -6,6 +6,7 @@ import Foundation
 import Learning
 import MLCore
 import Privacy
+import Reporting
 
 /// How well a model of sqrt(weekly dose) doses a set of patients.
 struct DosingMetrics {
@@ -76,37 +77,72 @@ enum GenotypeTarget: String, CaseIterable {
         return Matrix(rowVectors: rows)
     }
 
-    /// What the ideal classifier sees: every covariate except this genotype's, and sqrt(dose).
-    func idealFeatures(_ patients: [WarfarinPatient]) -> Matrix {
-        let drop = Set(IWPCDosing.columnNames.indices.filter { IWPCDosing.columnNames[$0].hasPrefix(rawValue.lowercased() + "_") })
+    /// What the ideal classifier sees: every covariate except this genotype's (and the race columns
+    /// without race), and sqrt(dose) unless the variant leaves it out.
+    func idealFeatures(_ patients: [WarfarinPatient], _ variant: IdealVariant = .full) -> Matrix {
+        let names = IWPCDosing.columnNames
+        let kept = names.indices.filter {
+            !(names[$0].hasPrefix(rawValue.lowercased() + "_") || (variant == .withoutRace && names[$0].hasPrefix("race_")))
+        }
         return Matrix(
             rowVectors: patients.map { p in
                 let x = IWPCDosing.covariates(p)
-                return x.indices.filter { !drop.contains($0) }.map { x[$0] } + [(p.weeklyDoseMg ?? .nan).squareRoot()]
+                let features = kept.map { x[$0] }
+                return variant == .withoutDose ? features : features + [(p.weeklyDoseMg ?? .nan).squareRoot()]
             })
     }
 
-    /// The marginals of the genotyped values in `patients` (what the attacker is assumed to know).
-    func marginals(_ patients: [WarfarinPatient]) -> [Double] {
-        var counts = [Double](repeating: 0, count: values.count)
-        for p in patients { if let t = truth(p) { counts[t] += 1 } }
-        let total = counts.reduce(0, +)
-        return counts.map { $0 / total }
+    /// The attacker's prior for this genotype, counted on the genotyped patients of `training`.
+    func prior(_ kind: AttackerPrior, _ training: Targets) throws -> AttributePrior {
+        switch kind {
+        case .marginal: return try .marginal(training.truth, valueCount: values.count)
+        case .racePrior:
+            return try .groupConditional(
+                training.truth, groups: training.groups, groupCount: RaceGroup.allCases.count, valueCount: values.count, pseudocount: 1)
+        case .uniform: return try .uniform(valueCount: values.count)
+        }
     }
 }
 
-/// Patients of a cohort whose target genotype is known: their true values, and what the attacker
-/// submits (each candidate genotype in turn) and observes (sqrt of the stable dose). Built once,
-/// attacked by every model.
+/// What the inversion's attacker believes about the genotype before the model answers.
+enum AttackerPrior: String, CaseIterable {
+    /// The genotype's frequencies in the training cohort (the paper's attacker).
+    case marginal
+    /// The genotype's frequencies within the patient's race group in the training cohort (add-one
+    /// smoothed): what population genetics publishes about each population.
+    case racePrior = "race_prior"
+    /// Every genotype equally likely: the inversion is the likelihood's argmax.
+    case uniform
+
+    /// The method's name in attacks.csv.
+    var method: String { "model_inversion_\(rawValue)" }
+}
+
+/// What the ideal classifier is given: every covariate but the target genotype, and the dose.
+enum IdealVariant: String, CaseIterable {
+    /// Everything, the dose included (the paper's ideal).
+    case full = "ideal"
+    /// Without the race columns.
+    case withoutRace = "ideal_without_race"
+    /// Without the dose: demographics, medications and the other genotype only.
+    case withoutDose = "ideal_without_dose"
+}
+
+/// Patients of a cohort whose target genotype is known: their true values and race groups, and what
+/// the attacker submits (each candidate genotype in turn) and observes (sqrt of the stable dose).
+/// Built once, attacked by every model.
 struct Targets {
     let patients: [WarfarinPatient]
     let truth: [Int]
+    /// Each patient's race group, as an index into `RaceGroup.allCases`.
+    let groups: [Int]
     let candidates: Matrix
     let observed: [Float]
 
     init(_ target: GenotypeTarget, _ cohort: [WarfarinPatient]) {
         patients = cohort.filter { target.truth($0) != nil }
         truth = patients.compactMap { target.truth($0) }
+        groups = patients.map { p in RaceGroup.allCases.firstIndex(of: p.race) ?? 0 }
         candidates = target.candidateRows(patients)
         observed = IWPCDosing.target(patients)
     }
@@ -122,11 +158,49 @@ struct AttackResult {
 }
 
 /// Fredrikson et al.'s inversion of `model` for one genotype, through a white-box oracle.
-func invert(_ model: LinearRegression, targets: Targets, prior: [Double], sigma: Float) throws -> (score: AttributeScore, queries: Int) {
+func invert(_ model: LinearRegression, targets: Targets, prior: AttributePrior, sigma: Float) throws -> (
+    score: AttributeScore, queries: Int
+) {
     let oracle = RegressionOracle(model, access: .whiteBox)
     let attack = RegressionInversion(prior: prior, sigma: Double(sigma))
-    let inference = try attack.run(oracle, candidates: targets.candidates, observed: targets.observed)
+    let groups = prior.groupCount > 1 ? targets.groups : nil
+    let inference = try attack.run(oracle, candidates: targets.candidates, observed: targets.observed, groups: groups)
     return (AttributeScore(inference, truth: targets.truth), oracle.queries)
+}
+
+/// The methods of attacks.csv in their order: the paper's inversion, the inversion under each
+/// prior, the baseline, each ideal classifier.
+let methodNames = ["model_inversion"] + AttackerPrior.allCases.map(\.method) + ["baseline"] + IdealVariant.allCases.map(\.rawValue)
+
+/// Every method against one genotype: priors and ideal classifiers from `training`, each scored on
+/// every cohort. `model_inversion` is the paper's attacker and so the marginal prior's row again.
+func attackAll(
+    _ target: GenotypeTarget, model: LinearRegression, sigma: Float, training: Targets, cohorts: [(name: String, targets: Targets)],
+    ideal: IdealClassifier
+) throws -> [AttackResult] {
+    let priors = try AttackerPrior.allCases.map { try target.prior($0, training) }
+    let classifiers = try IdealVariant.allCases.map { v in
+        try ideal.fit(x: target.idealFeatures(training.patients, v), labels: training.truth, classCount: target.values.count)
+    }
+    var out: [AttackResult] = []
+    for (cohort, t) in cohorts {
+        let inversions = try zip(AttackerPrior.allCases, priors).map { kind, prior in
+            let r = try invert(model, targets: t, prior: prior, sigma: sigma)
+            return AttackResult(target: target, cohort: cohort, method: kind.method, score: r.score, queries: r.queries)
+        }
+        out.append(
+            AttackResult(
+                target: target, cohort: cohort, method: "model_inversion", score: inversions[0].score, queries: inversions[0].queries))
+        out += inversions
+        let baseline = MostFrequentValue(prior: priors[0].distributions[0]).run(count: t.patients.count)
+        out.append(
+            AttackResult(target: target, cohort: cohort, method: "baseline", score: AttributeScore(baseline, truth: t.truth), queries: 0))
+        for (v, c) in zip(IdealVariant.allCases, classifiers) {
+            let score = AttributeScore(c.run(target.idealFeatures(t.patients, v)), truth: t.truth)
+            out.append(AttackResult(target: target, cohort: cohort, method: v.rawValue, score: score, queries: 0))
+        }
+    }
+    return out
 }
 
 /// The intercept and every covariate's coefficient, fitted here and published by the IWPC.
@@ -146,7 +220,11 @@ struct Results {
     let sigma: Float
     let utility: [(model: String, patients: String, metrics: DosingMetrics)]
     let attacks: [AttackResult]
+    let priors: [PriorRow]
     let repeats: [SplitRepeat]
+    let paired: [PairedSummary]
+    let fits: [IdealFitRow]
+    let idealL2: Double
     let privacy: PrivacySweep
 
     /// The accuracy of `method` on `target` in `cohort`.
@@ -154,8 +232,61 @@ struct Results {
         attacks.first { $0.target == target && $0.cohort == cohort && $0.method == method }?.score.accuracy ?? .nan
     }
 
+    /// The summary over redrawn splits of `method` on `target` in `cohort`.
+    func paired(_ target: GenotypeTarget, _ method: String, _ cohort: String = "training") -> PairedSummary? {
+        paired.first { $0.target == target && $0.method == method && $0.cohort == cohort }
+    }
+
+    /// `a` minus `b` on `target` in `cohort`, paired over the redrawn splits: mean and spread.
+    func difference(_ target: GenotypeTarget, _ a: String, _ b: String, _ cohort: String = "training") -> (mean: Double, sd: Double) {
+        PairedSummary.difference(repeats, target, a, b, cohort)
+    }
+
     /// How many patients of `cohort` were scored for `target`.
     func scored(_ target: GenotypeTarget, _ cohort: String) -> Int {
         attacks.first { $0.target == target && $0.cohort == cohort }?.score.count ?? 0
+    }
+}
+
+/// One distribution of an attacker's prior: for a target, a prior kind and a group (a race, or "all").
+struct PriorRow {
+    let target: GenotypeTarget
+    let prior: AttackerPrior
+    let group: String
+    /// Genotyped training patients the distribution was counted on (0 for uniform).
+    let patients: Int
+    let probabilities: [Double]
+
+    /// Every prior of both genotypes, as counted on the training cohort.
+    static func all(_ training: [WarfarinPatient]) throws -> [PriorRow] {
+        var rows: [PriorRow] = []
+        for target in GenotypeTarget.allCases {
+            let t = Targets(target, training)
+            for kind in AttackerPrior.allCases {
+                let prior = try target.prior(kind, t)
+                if kind == .racePrior {
+                    for (g, race) in RaceGroup.allCases.enumerated() {
+                        rows.append(
+                            PriorRow(
+                                target: target, prior: kind, group: race.rawValue, patients: t.groups.filter { $0 == g }.count,
+                                probabilities: prior.distribution(group: g)))
+                    }
+                } else {
+                    rows.append(
+                        PriorRow(
+                            target: target, prior: kind, group: "all", patients: kind == .uniform ? 0 : t.truth.count,
+                            probabilities: prior.distribution(group: 0)))
+                }
+            }
+        }
+        return rows
+    }
+
+    /// "GG 45.1%, AG 35.0%, ...": the distribution with the genotype names.
+    var text: String { zip(target.values, probabilities).map { "\($0) \(Format.pct($1))" }.joined(separator: ", ") }
+
+    /// The marginal and per-race rows as console/report table rows: target, group, patients, distribution.
+    static func tableRows(_ rows: [PriorRow]) -> [[String]] {
+        rows.filter { $0.prior != .uniform }.map { [$0.target.rawValue, $0.group, String($0.patients), $0.text] }
     }
 }

@@ -6,9 +6,11 @@
 // (https://www.usenix.org/conference/usenixsecurity14/technical-sessions/presentation/fredrikson_matthew):
 // model inversion of the IWPC pharmacogenetic algorithm for VKORC1 and CYP2C9 (section 4, figure 2)
 // and the functional mechanism's trade-off between privacy and dosing (section 5, figures 4 and 5).
+// Beyond the paper: what the attacker's prior explains (marginal, race-conditional, uniform), what
+// race and the dose are worth to an ideal classifier, each as a paired gap over redrawn splits.
 //
 // Run: swift run -c release Fredrikson2014Warfarin [--seed N] [--quick] [--out DIR] [--data DIR|URL]
-// Results: out/Fredrikson2014Warfarin/ (CSV tables, privacy.png, report.md).
+// Results: out/Fredrikson2014Warfarin/ (CSV tables, priors.png, privacy.png, report.md).
 
 import ArgumentParser
 import Datasets
@@ -35,15 +37,14 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
     @Option(parsing: .upToNextOption, help: "Privacy budgets of the functional mechanism.")
     var epsilons: [Double] = Published.Fredrikson2014.epsilons
     @Option(help: "Seeded trials per privacy budget (default \(D.trials.full); --quick: \(D.trials.quick)).") var trials: Int?
-    @Option(help: "Training epochs of the ideal classifier (default \(D.idealEpochs.full); --quick: \(D.idealEpochs.quick)).")
-    var idealEpochs: Int?
-    @Option(help: "Redrawn splits for the training-versus-held-out comparison (default \(D.splits.full); --quick: \(D.splits.quick)).")
+    @Option(help: "L2 penalty of the ideal classifiers, fitted to convergence (default \(IdealClassifier().l2)).")
+    var idealL2: Double?
+    @Option(help: "Redrawn splits for the paired gaps between methods (default \(D.splits.full); --quick: \(D.splits.quick)).")
     var splits: Int?
 
     /// The defaults, and what --quick shrinks each to.
     enum D {
         static let trials = (full: 50, quick: 5)
-        static let idealEpochs = (full: 150, quick: 30)
         static let splits = (full: 50, quick: 5)
     }
 
@@ -59,7 +60,9 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         }
         if let trials, trials < 1 { throw ValidationError("--trials must be at least 1 (20 or more give stable means and spreads)") }
         if let splits, splits < 1 { throw ValidationError("--splits must be at least 1") }
-        if let idealEpochs, idealEpochs < 1 { throw ValidationError("--ideal-epochs must be at least 1") }
+        if let idealL2, !(idealL2 >= 0 && idealL2.isFinite) {
+            throw ValidationError("--ideal-l2 must be a non-negative number, e.g. --ideal-l2 0.0001 (got \(idealL2))")
+        }
     }
 
     func run() throws {
@@ -71,10 +74,10 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         run.record("epsilons", epsilons.sorted().map { String(format: "%g", $0) }.joined(separator: " "))
         let trials = run.setting("trials", given: self.trials, default: D.trials.full, quick: D.trials.quick)
         let splits = run.setting("splits", given: self.splits, default: D.splits.full, quick: D.splits.quick)
-        let idealEpochs = run.setting("ideal_epochs", given: self.idealEpochs, default: D.idealEpochs.full, quick: D.idealEpochs.quick)
-        run.record("ideal_learner", "softmax regression, Newton, L2 \(IdealClassifier().l2)")
+        let ideal = IdealClassifier(l2: run.setting("ideal_l2", given: idealL2, default: IdealClassifier().l2))
+        run.record("ideal_learner", "multinomial logistic regression on standardised features, Newton until every gradient entry < 1e-9")
         run.record("target", "sqrt(weekly dose mg)")
-        run.record("attacker_prior", "genotype marginals of the training cohort")
+        run.record("attacker_priors", "marginal and per-race genotype frequencies of the training cohort (race add-one smoothed), uniform")
         run.record("attacker_sigma", "residual standard deviation of the served model on the training cohort")
         let rng = SeededGenerator(seed: run.seed)
 
@@ -132,62 +135,65 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
             })
         Console.line("  residual standard deviation (sqrt mg/week): \(Format.f3(Double(sigma)))")
 
-        // == 3. Attacks: model inversion against the baseline and the ideal classifier ==
-        run.section(3, "Attacks: model inversion, most frequent genotype, ideal classifier")
+        // == 3. Attacks: model inversion under each prior, against the baseline and the ideal classifiers ==
+        run.section(3, "Attacks: model inversion under three priors, most frequent genotype, three ideal classifiers")
         var results: [AttackResult] = []
-        var idealRNG = rng.derived(3)
         for target in GenotypeTarget.allCases {
-            let prior = target.marginals(training)
-            let trainTargets = Targets(target, training)
-            let classifier = try IdealClassifier().fit(
-                x: target.idealFeatures(trainTargets.patients), labels: trainTargets.truth,
-                classCount: prior.count)
-            for (cohortName, t) in [("training", trainTargets), ("held_out", Targets(target, heldOutPatients))] {
-                let inversion = try invert(model, targets: t, prior: prior, sigma: sigma)
-                results.append(
-                    AttackResult(
-                        target: target, cohort: cohortName, method: "model_inversion", score: inversion.score,
-                        queries: inversion.queries))
-                results.append(
-                    AttackResult(
-                        target: target, cohort: cohortName, method: "baseline",
-                        score: AttributeScore(MostFrequentValue(prior: prior).run(count: t.patients.count), truth: t.truth),
-                        queries: 0))
-                results.append(
-                    AttackResult(
-                        target: target, cohort: cohortName, method: "ideal",
-                        score: AttributeScore(classifier.run(target.idealFeatures(t.patients)), truth: t.truth),
-                        queries: 0))
-            }
+            let t = Targets(target, training)
+            results += try attackAll(
+                target, model: model, sigma: sigma, training: t,
+                cohorts: [("training", t), ("held_out", Targets(target, heldOutPatients))],
+                ideal: ideal)
         }
         Console.table(
             ["target", "cohort", "method", "accuracy", "AUC", "patients", "queries"],
             results.map {
                 [
                     $0.target.rawValue, $0.cohort, $0.method, Format.pct($0.score.accuracy), Format.f3($0.score.auc),
-                    String($0.score.count),
-                    String($0.queries),
+                    String($0.score.count), String($0.queries),
                 ]
             })
+        let priors = try PriorRow.all(training)
+        Console.line("  The marginal and race-conditional priors (training cohort; per race add-one smoothed):")
+        Console.table(["target", "race", "patients", "genotype frequencies"], PriorRow.tableRows(priors))
 
-        Console.line("  Redrawn splits (\(splits)), model refitted each time: inversion accuracy, training minus held-out")
+        // == 4. Paired gaps over redrawn splits, and the ideal classifier's own fit ==
+        run.section(4, "What each piece of knowledge is worth: \(splits) redrawn splits, every method refitted and paired")
         let repeats = try run.time("redrawn_splits") {
-            try SplitRepeat.run(cohort.patients, heldOut: heldOut, count: splits, using: rng.derived(5))
+            try SplitRepeat.run(cohort.patients, heldOut: heldOut, count: splits, ideal: ideal, using: rng.derived(5))
+        }
+        let paired = PairedSummary.all(repeats)
+        Console.table(
+            ["target", "method", "training (mean ± sd)", "gap to ideal (training)", "training minus held out"],
+            paired.filter { $0.cohort == "training" && $0.method != "model_inversion" }.map {
+                [
+                    $0.target.rawValue, $0.method, Format.pctSpread($0.accuracy), Format.pointsSpread($0.gapToIdeal),
+                    Format.pointsSpread($0.trainingMinusHeldOut),
+                ]
+            })
+        Console.line("  The ideal classifier (with the dose) under other penalties and stopping rules:")
+        let fits = try run.time("ideal_fit_check") {
+            try IdealFitRow.run(
+                training: training, heldOut: heldOutPatients, l2: ideal.l2,
+                seed: {
+                    var g = rng.derived(6)
+                    return g.next()
+                }())
         }
         Console.table(
-            ["target", "training", "held out", "gap (mean ± sd)", "splits training better"],
-            GenotypeTarget.allCases.map { t in
-                let r = repeats.filter { $0.target == t }
-                let gap = Statistics.meanAndSpread(r.map { $0.training - $0.heldOut })
-                return [
-                    t.rawValue, Format.pct(Statistics.meanAndSpread(r.map(\.training)).mean),
-                    Format.pct(Statistics.meanAndSpread(r.map(\.heldOut)).mean),
-                    "\(Format.pct(gap.mean)) ± \(Format.pct(gap.sd))", "\(r.filter { $0.training > $0.heldOut }.count) of \(r.count)",
+            ["target", "solver", "L2", "stopping", "steps", "training", "held out", "cross-entropy", "largest gradient"],
+            fits.map {
+                [
+                    $0.target.rawValue + ($0.isDefault ? " *" : ""), $0.solver, String(format: "%g", $0.l2), $0.stopping,
+                    String($0.fit.iterations),
+                    Format.pct($0.trainingAccuracy), Format.pct($0.heldOutAccuracy), Format.f4($0.fit.crossEntropy),
+                    Format.e2($0.fit.largestGradient),
                 ]
             })
+        Console.line("  * the run's own setting")
 
         // == 4. Differential privacy: the functional mechanism ==
-        run.section(4, "Functional mechanism: \(trials) trials per epsilon; attack on training patients, dosing on held-out")
+        run.section(5, "Functional mechanism: \(trials) trials per epsilon; attack on training patients, dosing on held-out")
         let privacy = try run.time("functional_mechanism_sweep") {
             try PrivacySweep.run(
                 epsilons: epsilons.sorted(), trials: trials, training: training, heldOut: heldOutPatients,
@@ -206,10 +212,11 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
             })
 
         // == 5. Outputs ==
-        run.section(5, "Write the results")
+        run.section(6, "Write the results")
         let outcome = Results(
             trials: trials, splits: splits, cohort: cohort, training: training, heldOut: heldOutPatients, model: model, sigma: sigma,
-            utility: utility, attacks: results, repeats: repeats, privacy: privacy)
+            utility: utility, attacks: results, priors: priors, repeats: repeats, paired: paired, fits: fits, idealL2: ideal.l2,
+            privacy: privacy)
         run.claims = Report.claims(outcome)
         run.headline = Report.headline(outcome)
         try Outputs.write(outcome, to: run)

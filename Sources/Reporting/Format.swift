@@ -14,4 +14,10 @@ public enum Format {
     public static func f4(_ x: Double) -> String { String(format: "%.4f", x) }
     /// Two significant decimals in scientific notation (1.2e-05).
     public static func e2(_ x: Double) -> String { String(format: "%.1e", x) }
+    /// A share's mean and spread as percentages ("57.3% ± 2.1%").
+    public static func pctSpread(_ x: (mean: Double, sd: Double)) -> String { "\(pct(x.mean)) ± \(pct(x.sd))" }
+    /// A difference of shares in percentage points, signed, with its spread ("+11.9 ± 2.0 points").
+    public static func pointsSpread(_ x: (mean: Double, sd: Double)) -> String {
+        String(format: "%+.1f ± %.1f points", 100 * x.mean, 100 * x.sd)
+    }
 }

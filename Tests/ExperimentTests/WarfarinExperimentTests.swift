@@ -9,7 +9,9 @@ import Testing
     static var ready: Bool { experiment.executable != nil && data != nil }
 
     static let csvs = [
-        "config.csv", "cleaning.csv", "coefficients.csv", "dosing.csv", "attacks.csv", "splits.csv", "privacy.csv",
+        "config.csv", "cleaning.csv", "coefficients.csv", "dosing.csv", "attacks.csv", "priors.csv", "splits.csv", "paired.csv",
+        "ideal_fit.csv",
+        "privacy.csv",
         "privacy_trials.csv", "claims.csv", "timings.csv",
     ]
 
@@ -28,7 +30,11 @@ import Testing
         let e = WarfarinExperimentTests.experiment
         let r1 = try e.run(["--quick", "--seed", "7", "--out", a, "--data", data])
         #expect(r1.status == 0, "stderr: \(r1.stderr)")
-        for section in ["== 1. Data", "== 2. Dosing model", "== 3. Attacks", "== 4. Functional mechanism", "== 5. Write the results"] {
+        for section in [
+            "== 1. Data", "== 2. Dosing model", "== 3. Attacks", "== 4. What each piece of knowledge is worth",
+            "== 5. Functional mechanism",
+            "== 6. Write the results",
+        ] {
             #expect(r1.stdout.contains(section))
         }
         #expect(try e.run(["--quick", "--seed", "7", "--out", b, "--data", data]).status == 0)
@@ -46,15 +52,39 @@ import Testing
         // attacks.csv: every target x cohort x method, and the paper's pattern on real data.
         let attacks = try table("\(a)/attacks.csv")
         #expect(attacks[0] == ["target", "cohort", "method", "accuracy", "auc", "n"])
-        #expect(Set(attacks.dropFirst().map { "\($0[0]) \($0[1]) \($0[2])" }).count == 12)
-        func accuracy(_ t: String, _ cohort: String, _ m: String) -> Double {
-            Double(attacks.first { $0[0] == t && $0[1] == cohort && $0[2] == m }?[3] ?? "") ?? .nan
+        #expect(Set(attacks.dropFirst().map { "\($0[0]) \($0[1]) \($0[2])" }).count == 2 * 2 * 8)
+        func row(_ t: String, _ cohort: String, _ m: String) -> [String] {
+            attacks.first { $0[0] == t && $0[1] == cohort && $0[2] == m } ?? []
         }
+        func accuracy(_ t: String, _ cohort: String, _ m: String) -> Double { Double(row(t, cohort, m).dropFirst(3).first ?? "") ?? .nan }
         for cohort in ["training", "held_out"] {
             #expect(accuracy("VKORC1", cohort, "model_inversion") > accuracy("VKORC1", cohort, "baseline") + 0.1)
             #expect(accuracy("VKORC1", cohort, "ideal") >= accuracy("VKORC1", cohort, "model_inversion"))
             #expect(abs(accuracy("CYP2C9", cohort, "model_inversion") - accuracy("CYP2C9", cohort, "baseline")) < 0.03)
+            for t in ["VKORC1", "CYP2C9"] {
+                // The paper's attacker is the marginal prior's.
+                #expect(row(t, cohort, "model_inversion").dropFirst(3) == row(t, cohort, "model_inversion_marginal").dropFirst(3))
+            }
+            // Race-group genotype frequencies carry what the marginal attacker misses; the dose adds to demographics.
+            #expect(
+                accuracy("VKORC1", cohort, "model_inversion_race_prior") > accuracy("VKORC1", cohort, "model_inversion_marginal") + 0.05)
+            #expect(accuracy("VKORC1", cohort, "ideal") > accuracy("VKORC1", cohort, "ideal_without_dose"))
+            #expect(accuracy("VKORC1", cohort, "ideal") > accuracy("VKORC1", cohort, "ideal_without_race"))
         }
+
+        // Paired summaries over the redrawn splits: the ideal's gap to itself is zero; every split and method is there.
+        let paired = try table("\(a)/paired.csv")
+        #expect(paired[0].prefix(4) == ["target", "method", "cohort", "splits"])
+        #expect(paired.count == 1 + 2 * 8 * 2)
+        for p in paired.dropFirst() where p[1] == "ideal" { #expect(p[6] == "0.0000" && p[3] == "5") }
+        #expect(try table("\(a)/splits.csv").count == 1 + 5 * 2 * 8)
+        let fits = try table("\(a)/ideal_fit.csv")
+        let own = fits.filter { $0.last == "yes" }
+        #expect(own.count == 2 && own.allSatisfy { (Double($0[8]) ?? 1) < 1e-9 && $0[3] == "converged" })
+        let priors = try table("\(a)/priors.csv")
+        #expect(priors.contains { $0.prefix(3) == ["VKORC1", "race_prior", "Asian"] && $0[4] == "A/A" && (Double($0[5]) ?? 0) > 0.7 })
+        let bars = try PNG.read("\(a)/priors.png", channels: 3)
+        #expect(bars.width == 2 * 640)
 
         // The fitted model is the IWPC algorithm's: VKORC1 A/A and weight close to the published values.
         let coefficients = try table("\(a)/coefficients.csv")
@@ -78,6 +108,7 @@ import Testing
         #expect(figure.width == 3 * 560 && figure.height == 520)
         let report = try String(contentsOfFile: "\(a)/report.md", encoding: .utf8)
         #expect(report.contains("The paper's claims beside ours") && report.contains("privacy.png") && report.contains("5.6044"))
+        #expect(report.contains("priors.png") && report.contains("Yeom"))
         #expect(try ExperimentProcess.leftovers(in: a).isEmpty)
         let config = try String(contentsOfFile: "\(a)/config.csv", encoding: .utf8)
         #expect(
@@ -91,6 +122,8 @@ import Testing
         let e = WarfarinExperimentTests.experiment
         let badEpsilon = try e.run(["--epsilons", "-1"])
         #expect(badEpsilon.status != 0 && badEpsilon.stderr.contains("--epsilons"))
+        let badL2 = try e.run(["--ideal-l2", "-1"])
+        #expect(badL2.status != 0 && badL2.stderr.contains("--ideal-l2"))
         let badShare = try e.run(["--held-out", "1.5"])
         #expect(badShare.status != 0 && badShare.stderr.contains("--held-out"))
         let help = try e.run(["--help"])

@@ -85,6 +85,36 @@ struct PlotTests {
         #expect(try PNG.decode(try PNG.encode(img), channels: 3) == img)
     }
 
+    @Test func aBarChartDrawsBarsToTheirValuesAndReferencesAsColumns() {
+        let blue = Color(10, 10, 200)
+        let green = Color(10, 150, 10)
+        let chart = BarChart(
+            title: "Bars", categories: ["half", "full"], series: [("share", blue, [50, 100])], axis: Axis("value", range: 0...100),
+            references: [ReferenceLine("quarter", y: 25, color: green)])
+        let img = chart.render(width: 400)
+        func columns(_ c: Color) -> [Int: Int] {
+            var n: [Int: Int] = [:]
+            for i in stride(from: 0, to: img.pixels.count, by: 3)
+            where img.pixels[i] == c.r && img.pixels[i + 1] == c.g && img.pixels[i + 2] == c.b {
+                n[i / 3 % 400, default: 0] += 1
+            }
+            return n
+        }
+        // Each bar's right end, per row band: the bar of 100 reaches twice as far from the axis as the bar of 50.
+        var ends: [Int: Int] = [:]
+        for i in stride(from: 0, to: img.pixels.count, by: 3) where img.pixels[i] == blue.r && img.pixels[i + 2] == blue.b {
+            let (x, y) = (i / 3 % 400, i / 3 / 400)
+            if y < img.height - 80 { ends[y, default: 0] = max(ends[y, default: 0], x) }
+        }
+        let barEnds = Set(ends.values).sorted()
+        #expect(barEnds.count == 2)
+        // The reference is a dashed vertical line between the axis and the first bar's end, at a quarter of the way.
+        let column = columns(green).filter { $0.value > 10 }.max { $0.value < $1.value }?.key ?? -1
+        let start = column - (barEnds[0] - column)  // where the axis is, if the quarter line sits halfway to 50
+        #expect(column < barEnds[0] && abs((barEnds[1] - start) - 2 * (barEnds[0] - start)) <= 3)
+        #expect(BarChart.row([chart, chart], width: 400).width == 800)
+    }
+
     @Test func segmentsAreClippedToThePlotArea() {
         let box = (x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0)
         func flat(_ s: ((Double, Double), (Double, Double))?) -> [Double]? { s.map { [$0.0.0, $0.0.1, $0.1.0, $0.1.1] } }

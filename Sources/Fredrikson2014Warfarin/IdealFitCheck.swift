@@ -1,0 +1,54 @@
+// Does the ideal classifier's accuracy depend on how it was fitted? The same features under other
+// penalties, Newton stopped after a few steps, and mini-batch Adam stopped after a fixed number of
+// epochs (the learner of earlier versions), each scored on both cohorts.
+
+import Datasets
+import Foundation
+import MLCore
+import Privacy
+
+/// One fit of the ideal classifier (with the dose) under one setting.
+struct IdealFitRow {
+    let target: GenotypeTarget
+    let solver: String
+    let l2: Double
+    /// "converged", "N steps" or "N epochs".
+    let stopping: String
+    let trainingAccuracy: Double
+    let heldOutAccuracy: Double
+    let fit: IdealFit
+    /// Whether this is the run's own setting.
+    let isDefault: Bool
+
+    /// Penalties tried with Newton to convergence (the run's own is added).
+    static let penalties = [0, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+    /// Newton stopped early, and Adam's epoch counts (150 was the earlier default).
+    static let newtonSteps = [1, 2, 3]
+    static let adamEpochs = [10, 30, 150]
+
+    static func run(training: [WarfarinPatient], heldOut: [WarfarinPatient], l2: Double, seed: UInt64) throws -> [IdealFitRow] {
+        var rows: [IdealFitRow] = []
+        for target in GenotypeTarget.allCases {
+            let (t, h) = (Targets(target, training), Targets(target, heldOut))
+            let (x, xHeld) = (target.idealFeatures(t.patients), target.idealFeatures(h.patients))
+            var settings: [(String, String, IdealClassifier)] =
+                Array(Set(penalties + [l2])).sorted().map { ("newton", "converged", IdealClassifier(l2: $0)) }
+            settings += newtonSteps.map {
+                ("newton", "\($0) steps", IdealClassifier(l2: l2, solver: .newton(tolerance: 1e-9, maxIterations: $0)))
+            }
+            settings += adamEpochs.map {
+                ("adam", "\($0) epochs", IdealClassifier(l2: l2, solver: .adam(epochs: $0, learningRate: 0.01, seed: seed)))
+            }
+            for (solver, stopping, classifier) in settings {
+                let fitted = try classifier.fit(x: x, labels: t.truth, classCount: target.values.count)
+                rows.append(
+                    IdealFitRow(
+                        target: target, solver: solver, l2: classifier.l2, stopping: stopping,
+                        trainingAccuracy: AttributeScore(fitted.run(x), truth: t.truth).accuracy,
+                        heldOutAccuracy: AttributeScore(fitted.run(xHeld), truth: h.truth).accuracy, fit: fitted.fit,
+                        isDefault: solver == "newton" && stopping == "converged" && classifier.l2 == l2))
+            }
+        }
+        return rows
+    }
+}
