@@ -38,7 +38,8 @@ struct SplitRepeat {
         let bar = Progress("redrawn splits", total: count, unit: "splits")
         // Splits are independent (each has its own stream), so they run one per core; the order of the
         // output does not depend on which finished first.
-        try Parallel.run(count, finished: { bar.update($0) }) { j in
+        let finished: (Int) -> Void = { bar.update($0) }
+        try Parallel.run(count, finished: finished) { j in
             let k = j + 1
             var rng = start.derived(UInt64(k))
             let (training, heldOut) = splitCohort(patients, heldOut: share, using: &rng)
