@@ -34,7 +34,7 @@ struct IdealFitRow {
             var settings: [(String, String, IdealClassifier)] =
                 Array(Set(penalties + [l2])).sorted().map { ("newton", "converged", IdealClassifier(l2: $0)) }
             settings += newtonSteps.map {
-                ("newton", "\($0) steps", IdealClassifier(l2: l2, solver: .newton(tolerance: 1e-9, maxIterations: $0)))
+                ("newton", $0 == 1 ? "1 step" : "\($0) steps", IdealClassifier(l2: l2, solver: .newton(tolerance: 1e-9, maxIterations: $0)))
             }
             settings += adamEpochs.map {
                 ("adam", "\($0) epochs", IdealClassifier(l2: l2, solver: .adam(epochs: $0, learningRate: 0.01, seed: seed)))
