@@ -6,6 +6,7 @@ import Datasets
 import Foundation
 import MLCore
 import Privacy
+import Reporting
 
 /// One fit of the ideal classifier (with the dose) under one setting.
 struct IdealFitRow {
@@ -26,6 +27,17 @@ struct IdealFitRow {
     static let newtonSteps = [1, 2, 3]
     static let adamEpochs = [10, 30, 150]
 
+    /// The columns of the fit tables in the console and the report.
+    static let header = ["target", "solver", "L2", "stopping", "steps", "training", "held out", "cross-entropy", "largest gradient"]
+
+    /// This fit as a table row; the run's own setting is marked with `mark`.
+    func cells(mark: String) -> [String] {
+        [
+            target.rawValue + (isDefault ? mark : ""), solver, String(format: "%g", l2), stopping, String(fit.iterations),
+            Format.pct(trainingAccuracy), Format.pct(heldOutAccuracy), Format.f4(fit.crossEntropy), Format.e2(fit.largestGradient),
+        ]
+    }
+
     static func run(training: [WarfarinPatient], heldOut: [WarfarinPatient], l2: Double, seed: UInt64) throws -> [IdealFitRow] {
         var rows: [IdealFitRow] = []
         for target in GenotypeTarget.allCases {
@@ -34,7 +46,10 @@ struct IdealFitRow {
             var settings: [(String, String, IdealClassifier)] =
                 Array(Set(penalties + [l2])).sorted().map { ("newton", "converged", IdealClassifier(l2: $0)) }
             settings += newtonSteps.map {
-                ("newton", $0 == 1 ? "1 step" : "\($0) steps", IdealClassifier(l2: l2, solver: .newton(tolerance: 1e-9, maxIterations: $0)))
+                (
+                    "newton", $0 == 1 ? "1 step" : "\($0) steps",
+                    IdealClassifier(l2: l2, solver: .newton(tolerance: IdealClassifier.tolerance, maxIterations: $0))
+                )
             }
             settings += adamEpochs.map {
                 ("adam", "\($0) epochs", IdealClassifier(l2: l2, solver: .adam(epochs: $0, learningRate: 0.01, seed: seed)))

@@ -262,16 +262,7 @@ enum Report {
                 + "seed. The table refits the ideal (with the dose) under other penalties, with Newton stopped early, and with "
                 + "mini-batch Adam (step 0.01, batches of 64, intercepts unpenalised) stopped after a fixed number of epochs, the "
                 + "learner of earlier versions of this experiment.")
-        md.table(
-            ["target", "solver", "L2", "stopping", "steps", "training", "held out", "cross-entropy", "largest gradient"],
-            r.fits.map {
-                [
-                    $0.target.rawValue + ($0.isDefault ? " (this run)" : ""), $0.solver, String(format: "%g", $0.l2), $0.stopping,
-                    String($0.fit.iterations), Format.pct($0.trainingAccuracy), Format.pct($0.heldOutAccuracy),
-                    Format.f4($0.fit.crossEntropy),
-                    Format.e2($0.fit.largestGradient),
-                ]
-            })
+        md.table(IdealFitRow.header, r.fits.map { $0.cells(mark: " (this run)") })
 
         md.heading("Differential privacy (functional mechanism)")
         md.image("privacy.png", alt: "attack accuracy and dosing utility against epsilon")

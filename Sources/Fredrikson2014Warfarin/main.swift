@@ -75,7 +75,10 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         let trials = run.setting("trials", given: self.trials, default: D.trials.full, quick: D.trials.quick)
         let splits = run.setting("splits", given: self.splits, default: D.splits.full, quick: D.splits.quick)
         let ideal = IdealClassifier(l2: run.setting("ideal_l2", given: idealL2, default: IdealClassifier().l2))
-        run.record("ideal_learner", "multinomial logistic regression on standardised features, Newton until every gradient entry < 1e-9")
+        run.record(
+            "ideal_learner",
+            "multinomial logistic regression on standardised features, Newton until every gradient entry < \(Format.e2(IdealClassifier.tolerance))"
+        )
         run.record("target", "sqrt(weekly dose mg)")
         run.record("attacker_priors", "marginal and per-race genotype frequencies of the training cohort (race add-one smoothed), uniform")
         run.record("attacker_sigma", "residual standard deviation of the served model on the training cohort")
@@ -172,27 +175,15 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
                 ]
             })
         Console.line("  The ideal classifier (with the dose) under other penalties and stopping rules:")
+        var adamStream = rng.derived(6)
+        let adamSeed = adamStream.next()
         let fits = try run.time("ideal_fit_check") {
-            try IdealFitRow.run(
-                training: training, heldOut: heldOutPatients, l2: ideal.l2,
-                seed: {
-                    var g = rng.derived(6)
-                    return g.next()
-                }())
+            try IdealFitRow.run(training: training, heldOut: heldOutPatients, l2: ideal.l2, seed: adamSeed)
         }
-        Console.table(
-            ["target", "solver", "L2", "stopping", "steps", "training", "held out", "cross-entropy", "largest gradient"],
-            fits.map {
-                [
-                    $0.target.rawValue + ($0.isDefault ? " *" : ""), $0.solver, String(format: "%g", $0.l2), $0.stopping,
-                    String($0.fit.iterations),
-                    Format.pct($0.trainingAccuracy), Format.pct($0.heldOutAccuracy), Format.f4($0.fit.crossEntropy),
-                    Format.e2($0.fit.largestGradient),
-                ]
-            })
+        Console.table(IdealFitRow.header, fits.map { $0.cells(mark: " *") })
         Console.line("  * the run's own setting")
 
-        // == 4. Differential privacy: the functional mechanism ==
+        // == 5. Differential privacy: the functional mechanism ==
         run.section(5, "Functional mechanism: \(trials) trials per epsilon; attack on training patients, dosing on held-out")
         let privacy = try run.time("functional_mechanism_sweep") {
             try PrivacySweep.run(
@@ -211,7 +202,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
                 ]
             })
 
-        // == 5. Outputs ==
+        // == 6. Outputs ==
         run.section(6, "Write the results")
         let outcome = Results(
             trials: trials, splits: splits, cohort: cohort, training: training, heldOut: heldOutPatients, model: model, sigma: sigma,

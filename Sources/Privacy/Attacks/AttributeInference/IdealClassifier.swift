@@ -27,9 +27,12 @@ public struct IdealClassifier: Sendable {
         /// its L2 leaves the intercepts free (the trainer's convention).
         case adam(epochs: Int, learningRate: Float, seed: UInt64)
 
-        /// Newton to a gradient below 1e-9 (at most 100 steps; 5 to 10 are typical).
-        public static let converged = Solver.newton(tolerance: 1e-9, maxIterations: 100)
+        /// Newton to a gradient below `IdealClassifier.tolerance` (at most 100 steps; 5 to 10 are typical).
+        public static let converged = Solver.newton(tolerance: IdealClassifier.tolerance, maxIterations: 100)
     }
+
+    /// The largest gradient entry at which the default solver calls the fit converged.
+    public static let tolerance = 1e-9
 
     /// The L2 penalty's weight in the objective.
     public var l2: Double = 1e-4
