@@ -89,29 +89,27 @@ struct PlotTests {
         let blue = Color(10, 10, 200)
         let green = Color(10, 150, 10)
         let chart = BarChart(
-            title: "Bars", categories: ["half", "full"], series: [("share", blue, [50, 100])], axis: Axis("value", range: 0...100),
-            references: [ReferenceLine("quarter", y: 25, color: green)])
+            title: "Bars", categories: ["quarter", "half", "full"], series: [("share", blue, [25, 50, 100])],
+            axis: Axis("value", range: 0...100), references: [ReferenceLine("mark", y: 50, color: green)])
         let img = chart.render(width: 400)
-        func columns(_ c: Color) -> [Int: Int] {
-            var n: [Int: Int] = [:]
-            for i in stride(from: 0, to: img.pixels.count, by: 3)
-            where img.pixels[i] == c.r && img.pixels[i + 1] == c.g && img.pixels[i + 2] == c.b {
-                n[i / 3 % 400, default: 0] += 1
-            }
-            return n
-        }
-        // Each bar's right end, per row band: the bar of 100 reaches twice as far from the axis as the bar of 50.
+        // Each bar's right end (its last blue pixel per row, above the legend).
         var ends: [Int: Int] = [:]
-        for i in stride(from: 0, to: img.pixels.count, by: 3) where img.pixels[i] == blue.r && img.pixels[i + 2] == blue.b {
+        var greenColumns: [Int: Int] = [:]
+        for i in stride(from: 0, to: img.pixels.count, by: 3) {
             let (x, y) = (i / 3 % 400, i / 3 / 400)
-            if y < img.height - 80 { ends[y, default: 0] = max(ends[y, default: 0], x) }
+            guard y < img.height - 80 else { continue }
+            if img.pixels[i] == blue.r && img.pixels[i + 1] == blue.g && img.pixels[i + 2] == blue.b { ends[y] = max(ends[y] ?? 0, x) }
+            if img.pixels[i] == green.r && img.pixels[i + 1] == green.g && img.pixels[i + 2] == green.b { greenColumns[x, default: 0] += 1 }
         }
         let barEnds = Set(ends.values).sorted()
-        #expect(barEnds.count == 2)
-        // The reference is a dashed vertical line between the axis and the first bar's end, at a quarter of the way.
-        let column = columns(green).filter { $0.value > 10 }.max { $0.value < $1.value }?.key ?? -1
-        let start = column - (barEnds[0] - column)  // where the axis is, if the quarter line sits halfway to 50
-        #expect(column < barEnds[0] && abs((barEnds[1] - start) - 2 * (barEnds[0] - start)) <= 3)
+        #expect(barEnds.count == 3)
+        guard barEnds.count == 3 else { return }
+        // Lengths follow the values: 25 -> 50 adds as much as 0 -> 25, 50 -> 100 twice that.
+        let step = barEnds[1] - barEnds[0]
+        #expect(step > 40 && abs((barEnds[2] - barEnds[1]) - 2 * step) <= 2)
+        // The reference at 50 is a dashed vertical line (many green pixels in one column) where the bar of 50 ends.
+        let column = greenColumns.filter { $0.value > 10 }.map(\.key).max() ?? -1
+        #expect(abs(column - barEnds[1]) <= 2, "reference column \(column), bar ends \(barEnds)")
         #expect(BarChart.row([chart, chart], width: 400).width == 800)
     }
 
