@@ -38,10 +38,10 @@ struct IdealFitRow {
         ]
     }
 
-    static func run(training: [WarfarinPatient], heldOut: [WarfarinPatient], l2: Double, seed: UInt64) throws -> [IdealFitRow] {
+    static func run(_ splits: [SplitTargets], l2: Double, seed: UInt64) throws -> [IdealFitRow] {
         var rows: [IdealFitRow] = []
-        for target in GenotypeTarget.allCases {
-            let (t, h) = (Targets(target, training), Targets(target, heldOut))
+        for s in splits {
+            let (target, t, h) = (s.target, s.training, s.heldOut)
             let (x, xHeld) = (target.idealFeatures(t.patients), target.idealFeatures(h.patients))
             var settings: [(String, String, IdealClassifier)] =
                 Array(Set(penalties + [l2])).sorted().map { ("newton", "converged", IdealClassifier(l2: $0)) }

@@ -57,7 +57,7 @@ struct PrivacySweep {
         let targets = GenotypeTarget.allCases.map { Targets($0, training) }
         let xHeld = IWPCDosing.design(heldOut)
         let yHeld = IWPCDosing.target(heldOut)
-        let priors = try GenotypeTarget.allCases.indices.map { try GenotypeTarget.allCases[$0].prior(.marginal, targets[$0]) }
+        let priors = try zip(GenotypeTarget.allCases, targets).map { try $0.prior(.marginal, $1) }
         var baseline: [GenotypeTarget: Double] = [:]
         for (k, t) in GenotypeTarget.allCases.enumerated() {
             baseline[t] =

@@ -48,17 +48,15 @@ struct SplitRepeat {
             let model = try LinearRegression.fit(x: x, y: y, columnNames: IWPCDosing.columnNames)
             let sigma = model.residualStandardDeviation(x: x, y: y)
             var rows: [SplitRepeat] = []
-            for target in GenotypeTarget.allCases {
-                let t = Targets(target, training)
-                let results = try attackAll(
-                    target, model: model, sigma: sigma, training: t, cohorts: [("training", t), ("held_out", Targets(target, heldOut))],
-                    ideal: ideal)
+            for s in SplitTargets.all(training: training, heldOut: heldOut) {
+                let results = try attackAll(s, model: model, sigma: sigma, ideal: ideal)
                 for method in methodNames {
                     let accuracy = { (cohort: String) in
                         results.first { $0.cohort == cohort && $0.method == method }?.score.accuracy ?? .nan
                     }
                     rows.append(
-                        SplitRepeat(split: k, target: target, method: method, training: accuracy("training"), heldOut: accuracy("held_out"))
+                        SplitRepeat(
+                            split: k, target: s.target, method: method, training: accuracy("training"), heldOut: accuracy("held_out"))
                     )
                 }
             }

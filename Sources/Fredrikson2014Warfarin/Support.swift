@@ -172,31 +172,46 @@ func invert(_ model: LinearRegression, targets: Targets, prior: AttributePrior, 
 /// prior, the baseline, each ideal classifier.
 let methodNames = ["model_inversion"] + AttackerPrior.allCases.map(\.method) + ["baseline"] + IdealVariant.allCases.map(\.rawValue)
 
-/// Every method against one genotype: priors and ideal classifiers from `training`, each scored on
-/// every cohort. `model_inversion` is the paper's attacker and so the marginal prior's row again.
-func attackAll(
-    _ target: GenotypeTarget, model: LinearRegression, sigma: Float, training: Targets, cohorts: [(name: String, targets: Targets)],
-    ideal: IdealClassifier
-) throws -> [AttackResult] {
-    let priors = try AttackerPrior.allCases.map { try target.prior($0, training) }
-    let classifiers = try IdealVariant.allCases.map { v in
-        try ideal.fit(x: target.idealFeatures(training.patients, v), labels: training.truth, classCount: target.values.count)
+/// One genotype's targets in both cohorts of a split, built once and used by every method.
+struct SplitTargets {
+    let target: GenotypeTarget
+    let training: Targets
+    let heldOut: Targets
+
+    /// Both genotypes' targets for this split.
+    static func all(training: [WarfarinPatient], heldOut: [WarfarinPatient]) -> [SplitTargets] {
+        GenotypeTarget.allCases.map { SplitTargets(target: $0, training: Targets($0, training), heldOut: Targets($0, heldOut)) }
     }
+}
+
+/// Every method against one genotype: priors and ideal classifiers from the training cohort, each
+/// scored on both cohorts. `model_inversion` is the paper's attacker and so the marginal prior's row again.
+func attackAll(_ s: SplitTargets, model: LinearRegression, sigma: Float, ideal: IdealClassifier) throws -> [AttackResult] {
+    let target = s.target
+    let priors = try AttackerPrior.allCases.map { ($0, try target.prior($0, s.training)) }
+    // Each ideal variant's features for each cohort, computed once: the training ones both fit and score.
+    let features = IdealVariant.allCases.map { v in
+        (target.idealFeatures(s.training.patients, v), target.idealFeatures(s.heldOut.patients, v))
+    }
+    let classifiers = try features.map { f in try ideal.fit(x: f.0, labels: s.training.truth, classCount: target.values.count) }
     var out: [AttackResult] = []
-    for (cohort, t) in cohorts {
-        let inversions = try zip(AttackerPrior.allCases, priors).map { kind, prior in
+    for (cohort, t) in [("training", s.training), ("held_out", s.heldOut)] {
+        let inversions = try priors.map { kind, prior in
             let r = try invert(model, targets: t, prior: prior, sigma: sigma)
-            return AttackResult(target: target, cohort: cohort, method: kind.method, score: r.score, queries: r.queries)
+            return (kind, AttackResult(target: target, cohort: cohort, method: kind.method, score: r.score, queries: r.queries))
         }
-        out.append(
-            AttackResult(
-                target: target, cohort: cohort, method: "model_inversion", score: inversions[0].score, queries: inversions[0].queries))
-        out += inversions
-        let baseline = MostFrequentValue(prior: priors[0].distributions[0]).run(count: t.patients.count)
-        out.append(
-            AttackResult(target: target, cohort: cohort, method: "baseline", score: AttributeScore(baseline, truth: t.truth), queries: 0))
-        for (v, c) in zip(IdealVariant.allCases, classifiers) {
-            let score = AttributeScore(c.run(target.idealFeatures(t.patients, v)), truth: t.truth)
+        if let paper = inversions.first(where: { $0.0 == .marginal })?.1 {
+            out.append(AttackResult(target: target, cohort: cohort, method: "model_inversion", score: paper.score, queries: paper.queries))
+        }
+        out += inversions.map(\.1)
+        if let marginal = priors.first(where: { $0.0 == .marginal })?.1 {
+            let baseline = MostFrequentValue(prior: marginal.distribution(group: 0)).run(count: t.patients.count)
+            out.append(
+                AttackResult(
+                    target: target, cohort: cohort, method: "baseline", score: AttributeScore(baseline, truth: t.truth), queries: 0))
+        }
+        for (v, (c, f)) in zip(IdealVariant.allCases, zip(classifiers, features)) {
+            let score = AttributeScore(c.run(cohort == "training" ? f.0 : f.1), truth: t.truth)
             out.append(AttackResult(target: target, cohort: cohort, method: v.rawValue, score: score, queries: 0))
         }
     }
@@ -258,10 +273,10 @@ struct PriorRow {
     let probabilities: [Double]
 
     /// Every prior of both genotypes, as counted on the training cohort.
-    static func all(_ training: [WarfarinPatient]) throws -> [PriorRow] {
+    static func all(_ splits: [SplitTargets]) throws -> [PriorRow] {
         var rows: [PriorRow] = []
-        for target in GenotypeTarget.allCases {
-            let t = Targets(target, training)
+        for s in splits {
+            let (target, t) = (s.target, s.training)
             for kind in AttackerPrior.allCases {
                 let prior = try target.prior(kind, t)
                 if kind == .racePrior {

@@ -140,14 +140,8 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
 
         // == 3. Attacks: model inversion under each prior, against the baseline and the ideal classifiers ==
         run.section(3, "Attacks: model inversion under three priors, most frequent genotype, three ideal classifiers")
-        var results: [AttackResult] = []
-        for target in GenotypeTarget.allCases {
-            let t = Targets(target, training)
-            results += try attackAll(
-                target, model: model, sigma: sigma, training: t,
-                cohorts: [("training", t), ("held_out", Targets(target, heldOutPatients))],
-                ideal: ideal)
-        }
+        let targets = SplitTargets.all(training: training, heldOut: heldOutPatients)
+        let results = try targets.flatMap { try attackAll($0, model: model, sigma: sigma, ideal: ideal) }
         Console.table(
             ["target", "cohort", "method", "accuracy", "AUC", "patients", "queries"],
             results.map {
@@ -156,7 +150,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
                     String($0.score.count), String($0.queries),
                 ]
             })
-        let priors = try PriorRow.all(training)
+        let priors = try PriorRow.all(targets)
         Console.line("  The marginal and race-conditional priors (training cohort; per race add-one smoothed):")
         Console.table(["target", "race", "patients", "genotype frequencies"], PriorRow.tableRows(priors))
 
@@ -178,7 +172,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         var adamStream = rng.derived(6)
         let adamSeed = adamStream.next()
         let fits = try run.time("ideal_fit_check") {
-            try IdealFitRow.run(training: training, heldOut: heldOutPatients, l2: ideal.l2, seed: adamSeed)
+            try IdealFitRow.run(targets, l2: ideal.l2, seed: adamSeed)
         }
         Console.table(IdealFitRow.header, fits.map { $0.cells(mark: " *") })
         Console.line("  * the run's own setting")
