@@ -140,6 +140,7 @@ public final class QueryMonitor {
         var window = recent[client] ?? []
         var windowNorms = recentNorms[client] ?? []
         var flags = marks[client] ?? []
+        var raised = flags.filter { $0 }.count  // flags up in the window, kept as rows enter and leave
         let d = Float(inputs.cols)
         let limit = settings.duplicateDistance * settings.duplicateDistance * d
         var start = 0
@@ -166,8 +167,9 @@ public final class QueryMonitor {
                 if unnatural { v.unnatural += 1 }
                 if duplicate { v.duplicates += 1 }
                 flags.append(unnatural || duplicate)
-                if flags.count > settings.window { flags.removeFirst() }
-                if flags.filter({ $0 }).count >= settings.flagsToAlarm {
+                if unnatural || duplicate { raised += 1 }
+                if flags.count > settings.window, flags.removeFirst() { raised -= 1 }
+                if raised >= settings.flagsToAlarm {
                     v.flaggedAt = before + start + i + 1
                     break
                 }
