@@ -65,15 +65,15 @@ struct Benchmarks: ParsableCommand {
         Console.section(2, "Training on the AT&T faces (280 images)")
         let faces = try ATTFaces.load(from: DatasetStore(override: data, localRoot: PackageRoot.path("data")))
         let (train, _) = faces.splitPerClass(trainPerClass: 7, using: &rng)
-        var models: [(String, Network)] = []
+        var models: [(String, NeuralClassifier)] = []
         var rows: [[String]] = []
         for (name, net, settings) in [
             (
-                "softmax", Network.softmaxRegression(inputs: 10304, classes: 40),
+                "softmax", NeuralClassifier.softmaxRegression(inputs: 10304, classes: 40),
                 TrainingSettings(epochs: 100, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9))
             ),
             (
-                "mlp", Network.mlp(inputs: 10304, hidden: 3000, classes: 40, using: &rng),
+                "mlp", NeuralClassifier.mlp(inputs: 10304, hidden: 3000, classes: 40, using: &rng),
                 TrainingSettings(epochs: 40, batchSize: 40, learningRate: 0.05, l2: 0.01, optimizer: .sgd(momentum: 0.9))
             ),
         ] {
@@ -81,7 +81,7 @@ struct Benchmarks: ParsableCommand {
             let fitted = try Trainer(settings).fit(net, x: train.images, labels: train.labels, using: &rng)
             let seconds = Date().timeIntervalSince(start)
             // Forward, weight gradient and (beyond the first layer) input gradient: about 3x the forward FLOPs.
-            let flops = 3 * net.forwardFLOPsPerRow * Double(train.images.rows * settings.epochs)
+            let flops = 3 * net.network.forwardFLOPsPerRow * Double(train.images.rows * settings.epochs)
             rows.append([name, "\(settings.epochs)", f2(seconds), f(flops / seconds / 1e9)])
             models.append((name, fitted))
         }
@@ -109,7 +109,7 @@ struct Benchmarks: ParsableCommand {
             let start2 = Date()
             _ = try pixel.run(labels: Array(0..<40), oracle: try Oracle(net, access: .whiteBox))
             let perIteration = Date().timeIntervalSince(start2) / Double(pixelIterations + 1)
-            let pixelFLOPs = 40 * 3 * net.forwardFLOPsPerRow
+            let pixelFLOPs = 40 * 3 * net.network.forwardFLOPsPerRow
             rows.append([
                 name, "pixel space (measured over \(pixelIterations), scaled)", "\(iterations)",
                 f2(perIteration * Double(iterations + 1)), String(format: "%.4f", perIteration * Double(iterations + 1) / 40),
@@ -192,7 +192,7 @@ struct Benchmarks: ParsableCommand {
         let trainer = ShallowTrainer(hidden: 128, activation: .tanh, settings: settings)
         let inputs = ShallowInputs(data.features)
         let seeds = (0..<models).map { rng.derived(UInt64($0)) }
-        var trained = [Network?](repeating: nil, count: models)
+        var trained = [NeuralClassifier?](repeating: nil, count: models)
         let lock = NSLock()
         let start = Date()
         try Parallel.run(models) { m in
@@ -324,11 +324,11 @@ struct Benchmarks: ParsableCommand {
 
     /// Useful FLOPs of the factored descent: the Gram matrix once, then per iteration and face the
     /// (1 x h)(h x h) product and the forward and backward passes of the layers after the first.
-    func factoredFLOPs(_ net: Network, faces: Int, iterations: Int) -> Double {
+    func factoredFLOPs(_ net: NeuralClassifier, faces: Int, iterations: Int) -> Double {
         let w = net.inputWeights
         let h = Double(w.rows)
         let d = Double(w.cols)
-        let rest = net.forwardFLOPsPerRow - 2 * h * d
+        let rest = net.network.forwardFLOPsPerRow - 2 * h * d
         return 2 * h * h * d + Double(faces) * Double(iterations + 1) * (2 * h * h + 2 * rest) + Double(faces) * 2 * h * d
     }
 

@@ -12,14 +12,14 @@ import Reporting
 /// A trained network with its accuracies and training time.
 struct TrainedModel {
     let name: String
-    let network: Network
+    let network: NeuralClassifier
     let trainAccuracy: Double
     let testAccuracy: Double
     let seconds: Double
 
     /// Trains `network` with a progress bar over epochs and measures it (its time goes to timings.csv).
     static func train(
-        name: String, network: Network, settings: TrainingSettings, train: ImageDataset, test: ImageDataset,
+        name: String, network: NeuralClassifier, settings: TrainingSettings, train: ImageDataset, test: ImageDataset,
         run: ExperimentRun, using rng: inout SeededGenerator
     ) throws -> TrainedModel {
         let bar = Progress("train \(name)", total: settings.epochs, unit: "epochs")

@@ -85,12 +85,13 @@ enum APIAttacks {
         let stolen: StolenModel
         let method: String
         var weightError: Double?
-        if m.network.layers.count == 1 {
+        if m.network.network.layers.count == 1 {
             stolen = try EquationSolving().extract(from: oracle)
             method = "equation_solving"
             weightError = relativeWeightError(stolen.network, of: m.network)
         } else {
-            let initial = Network.mlp(inputs: publicInputs.cols, hidden: surrogateHidden, classes: m.network.classCount, using: &rng)
+            let initial = NeuralClassifier.mlp(
+                inputs: publicInputs.cols, hidden: surrogateHidden, classes: m.network.classCount, using: &rng)
             let settings = TrainingSettings(epochs: surrogateEpochs, batchSize: 40, learningRate: 0.001, optimizer: .adam)
             stolen = try RetrainingExtraction(settings: settings).extract(start: initial, inputs: publicInputs, from: oracle, using: &rng)
             method = "retraining_\(publicInputs.rows)"
@@ -108,7 +109,7 @@ enum APIAttacks {
 
     /// The largest difference between a softmax copy's weights and the target's, both shifted so that the copy's
     /// reference class (its all-zero row) is zero, over the largest shifted target weight.
-    static func relativeWeightError(_ copy: Network, of target: Network) -> Double {
+    static func relativeWeightError(_ copy: NeuralClassifier, of target: NeuralClassifier) -> Double {
         let w = target.inputWeights
         let c = copy.inputWeights
         guard let ref = (0..<c.rows).first(where: { k in c.row(k).allSatisfy { $0 == 0 } }) else { return .nan }

@@ -129,7 +129,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             var modelRNG = rng.derived(2)
             targets.append(
                 try TrainedModel.train(
-                    name: "softmax", network: .softmaxRegression(inputs: train.images.cols, classes: 40),
+                    name: "softmax", network: NeuralClassifier.softmaxRegression(inputs: train.images.cols, classes: 40),
                     settings: TrainingSettings(epochs: s.softmaxEpochs, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)),
                     train: train, test: test, run: run, using: &modelRNG))
             targets.append(
@@ -143,15 +143,13 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             let evalTrain = train.standardized().augmented(copies: 3, maxShift: 3, using: &evalRNG)
             let evaluator = try TrainedModel.train(
                 name: "evaluator",
-                network: Network(layers: [
-                    .dense(Dense(inputs: train.images.cols, outputs: s.evaluatorHidden, using: &evalRNG)), .relu,
-                    .dense(Dense(inputs: s.evaluatorHidden, outputs: 40, using: &evalRNG)),
-                ]),
+                network: .mlp(
+                    inputs: train.images.cols, hidden: s.evaluatorHidden, classes: 40, activation: .relu, using: &evalRNG),
                 settings: TrainingSettings(
                     epochs: s.evaluatorEpochs, batchSize: 40, learningRate: 0.01, l2: 1e-4, optimizer: .sgd(momentum: 0.9)),
                 train: evalTrain, test: test.standardized(), run: run, using: &evalRNG)
             for m in targets + [evaluator] {
-                try run.write(model: m.network, to: "models/\(m.name)")
+                try run.write(model: m.network.network, to: "models/\(m.name)")
             }
             Console.table(
                 ["model", "train acc", "test acc", "seconds"],

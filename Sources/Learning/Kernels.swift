@@ -97,27 +97,6 @@ enum Kernels {
         BLAS.gemm(m, n, k, a, lda, transposeA: ta, b, ldb, transposeB: tb, c, ldc, beta: beta)
     }
 
-    /// Applies the activation in place (tanh vectorised, the others as `Layer.forward` computes them).
-    static func activate(_ act: Layer, _ x: UnsafeMutablePointer<Float>, _ n: Int) {
-        switch act {
-        case .tanh: FastMath.tanh(x, n)
-        case .sigmoid: for i in 0..<n { x[i] = 1 / (1 + expf(-x[i])) }
-        case .relu: for i in 0..<n where x[i] < 0 { x[i] = 0 }
-        case .dense: break
-        }
-    }
-
-    /// The activation's derivative at the point whose output is `y` (from `y` alone).
-    @inline(__always)
-    static func derivative(_ act: Layer, at y: Float) -> Float {
-        switch act {
-        case .tanh: return 1 - y * y
-        case .sigmoid: return y * (1 - y)
-        case .relu: return y > 0 ? 1 : 0
-        case .dense: return 1
-        }
-    }
-
     /// Adam on `range` of the buffers (beta1 0.9, beta2 0.999, epsilon 1e-8; L2 added to the gradient), clearing
     /// the gradient as it goes. The same arithmetic as `Trainer`'s Adam, with the vector square root of `FastMath`
     /// (within a unit or two in the last place of libm's).

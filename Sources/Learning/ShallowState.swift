@@ -37,10 +37,7 @@ struct ShallowState {
     var w2: Int { inputs * hidden + hidden }
     var b2: Int { inputs * hidden + hidden + classes * hidden }
 
-    init(_ start: Network, trainer: ShallowTrainer) {
-        guard case .dense(let first) = start.layers[0], case .dense(let second) = start.layers[2] else {
-            preconditionFailure("a shallow network is dense, activation, dense")
-        }
+    init(first: Dense, second: Dense, trainer: ShallowTrainer) {
         inputs = first.inputs
         hidden = first.outputs
         classes = second.outputs
@@ -59,15 +56,15 @@ struct ShallowState {
         colStart = [Int32](repeating: 0, count: inputs + 1)
     }
 
-    /// The parameters as a `Network` (the first layer transposed back to outputs x inputs).
-    var network: Network {
+    /// The parameters as a classifier (the first layer transposed back to outputs x inputs).
+    var network: NeuralClassifier {
         var w = Matrix(rows: hidden, cols: inputs)
         for i in 0..<inputs {
             for o in 0..<hidden { w[o, i] = params[i * hidden + o] }
         }
         let first = Dense(weight: w, bias: Array(params[b1..<w2]))
         let second = Dense(weight: Matrix(rows: classes, cols: hidden, data: Array(params[w2..<b2])), bias: Array(params[b2...]))
-        return Network(layers: [.dense(first), trainer.activation, .dense(second)])
+        return NeuralClassifier(Network(layers: [first, trainer.activation, second]))
     }
 
     /// Grows the minibatch buffers to hold `n` rows.
@@ -217,7 +214,7 @@ struct ShallowState {
                                 Kernels.gemm(n, h, d, x.baseAddress!, d, false, weights, h, false, hiddenRows, h, beta: 1)
                             }
                         }
-                        Kernels.activate(act, hiddenRows, n * h)
+                        act.apply(hiddenRows, n * h)
                         if masked {
                             for i in 0..<(n * h) { hiddenRows[i] *= mk[i] }
                         }
@@ -273,9 +270,9 @@ struct ShallowState {
                                 for i in 0..<(n * h) {
                                     if dropped {
                                         let kept = mk[i]
-                                        dz[i] = kept == 0 ? 0 : dz[i] * Kernels.derivative(act, at: hiddenRows[i] / kept) * kept
+                                        dz[i] = kept == 0 ? 0 : dz[i] * act.derivative(at: hiddenRows[i] / kept) * kept
                                     } else {
-                                        dz[i] *= Kernels.derivative(act, at: hiddenRows[i])
+                                        dz[i] *= act.derivative(at: hiddenRows[i])
                                     }
                                 }
                                 // Each example's weight: its clipping factor under DP-SGD (the per-example gradient norm

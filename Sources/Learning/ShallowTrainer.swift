@@ -84,7 +84,7 @@ public struct ShallowTrainer: Sendable {
     /// Hidden units.
     public let hidden: Int
     /// The hidden layer's non-linearity: `.tanh`, `.sigmoid` or `.relu`.
-    public let activation: Layer
+    public let activation: Activation
     /// Epochs, batch size, learning rate, L2, optimiser.
     public let settings: TrainingSettings
     /// The probability of dropping a hidden unit at each training step (inverted dropout; 0 for none).
@@ -95,27 +95,20 @@ public struct ShallowTrainer: Sendable {
     public var privacy: PrivateTraining?
 
     /// A trainer for networks with `hidden` units and this activation.
-    public init(hidden: Int, activation: Layer = .tanh, settings: TrainingSettings) {
+    public init(hidden: Int, activation: Activation = .tanh, settings: TrainingSettings) {
         self.hidden = hidden
         self.activation = activation
         self.settings = settings
     }
 
-    /// The network a fit starts from, drawn from `rng` exactly as `Network.mlp` would (Glorot-uniform, zero bias).
-    public func initialNetwork(inputs: Int, classes: Int, using rng: inout SeededGenerator) -> Network {
-        Network(layers: [
-            .dense(Dense(inputs: inputs, outputs: hidden, using: &rng)), activation,
-            .dense(Dense(inputs: hidden, outputs: classes, using: &rng)),
-        ])
+    /// The network a fit starts from, drawn from `rng` exactly as `NeuralClassifier.mlp` would (Glorot-uniform, zero bias).
+    public func initialNetwork(inputs: Int, classes: Int, using rng: inout SeededGenerator) -> NeuralClassifier {
+        NeuralClassifier.mlp(inputs: inputs, hidden: hidden, classes: classes, activation: activation, using: &rng)
     }
 
     func validate() throws {
         try settings.validate()
         guard hidden >= 1 else { throw TrainingError.invalidSetting("hidden units must be at least 1 (got \(hidden))") }
-        switch activation {
-        case .tanh, .sigmoid, .relu: break
-        case .dense: throw TrainingError.invalidSetting("the hidden activation must be tanh, sigmoid or relu")
-        }
         guard dropout >= 0, dropout < 1 else { throw TrainingError.invalidSetting("dropout must be in [0, 1) (got \(dropout))") }
         if let e = earlyStopping {
             guard e.validationShare > 0, e.validationShare < 1, e.patience >= 1 else {
@@ -136,7 +129,7 @@ public struct ShallowTrainer: Sendable {
     /// the dropout masks and the noise come from `rng`.
     public func fit(
         _ data: ShallowInputs, labels: [Int], subset: [Int]? = nil, classCount: Int, using rng: inout SeededGenerator
-    ) throws -> Network {
+    ) throws -> NeuralClassifier {
         try validate()
         let rows = subset ?? Array(0..<data.dense.rows)
         guard !rows.isEmpty else { throw TrainingError.shapeMismatch("no rows to train on") }
@@ -149,7 +142,10 @@ public struct ShallowTrainer: Sendable {
         if let bad = rows.map({ labels[$0] }).first(where: { $0 < 0 || $0 >= classCount }) {
             throw TrainingError.shapeMismatch("label \(bad) outside 0..<\(classCount)")
         }
-        var state = ShallowState(initialNetwork(inputs: data.dense.cols, classes: classCount, using: &rng), trainer: self)
+        var state = ShallowState(
+            first: Dense(inputs: data.dense.cols, outputs: hidden, using: &rng),
+            second: Dense(inputs: hidden, outputs: classCount, using: &rng),
+            trainer: self)
         try state.train(data, labels: labels, rows: rows, using: &rng)
         return state.network
     }

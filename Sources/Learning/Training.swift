@@ -35,7 +35,7 @@ public enum Optimizer: Sendable, Equatable {
     case adam
 }
 
-/// Settings for minibatch training with softmax cross-entropy and L2 on the weights.
+/// Settings for minibatch training: epochs, batches, step size, L2 on the weights, optimiser, input noise.
 public struct TrainingSettings: Sendable, Equatable {
     /// Passes over the training set.
     public var epochs: Int
@@ -47,14 +47,19 @@ public struct TrainingSettings: Sendable, Equatable {
     public var l2: Float
     /// The optimiser.
     public var optimizer: Optimizer
+    /// Noise on each minibatch's inputs (denoising training), or nil.
+    public var corruption: Corruption?
 
     /// Training settings.
-    public init(epochs: Int, batchSize: Int, learningRate: Float, l2: Float = 0, optimizer: Optimizer = .adam) {
+    public init(
+        epochs: Int, batchSize: Int, learningRate: Float, l2: Float = 0, optimizer: Optimizer = .adam, corruption: Corruption? = nil
+    ) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.l2 = l2
         self.optimizer = optimizer
+        self.corruption = corruption
     }
 
     func validate() throws {
@@ -64,36 +69,8 @@ public struct TrainingSettings: Sendable, Equatable {
             throw TrainingError.invalidSetting("learning rate must be positive (got \(learningRate))")
         }
         guard l2 >= 0, l2.isFinite else { throw TrainingError.invalidSetting("L2 must be non-negative (got \(l2))") }
+        try corruption?.validate()
     }
-}
-
-/// The mean softmax cross-entropy of `logits` against `labels`, and its gradient with respect to the logits.
-public func softmaxCrossEntropy(_ logits: Matrix, labels: [Int]) -> (loss: Float, gradient: Matrix) {
-    var g = Softmax.rows(logits)
-    let n = Float(logits.rows)
-    var loss: Float = 0
-    for r in 0..<logits.rows {
-        let i = r * logits.cols + labels[r]
-        loss -= logf(max(g.data[i], 1e-30))
-        g.data[i] -= 1
-    }
-    g.scale(by: 1 / n)
-    return (loss / n, g)
-}
-
-/// The mean cross-entropy of softmax(`logits`) against probability rows `targets`, and its gradient with respect to
-/// the logits (softmax minus target, over the batch size).
-public func softCrossEntropy(_ logits: Matrix, targets: Matrix) -> (loss: Float, gradient: Matrix) {
-    var g = Softmax.rows(logits)
-    let logP = Softmax.logRows(logits)
-    let n = Float(logits.rows)
-    var loss: Float = 0
-    for i in g.data.indices {
-        if targets.data[i] > 0 { loss -= targets.data[i] * logP.data[i] }
-        g.data[i] -= targets.data[i]
-    }
-    g.scale(by: 1 / n)
-    return (loss / n, g)
 }
 
 /// Minibatch training of a `Network` on labelled rows.
@@ -106,52 +83,22 @@ public struct Trainer: Sendable {
         self.settings = settings
     }
 
-    /// Trains `network` on `x`/`labels`; `onEpoch(epoch, meanLoss)` is called after each epoch.
+    /// Trains `network` to match `targets` under `loss`; `onEpoch(epoch, meanLoss)` is called after each epoch.
+    /// The minibatches (and any input corruption) come from `rng`.
     public func fit(
-        _ network: Network, x: Matrix, labels: [Int], using rng: inout SeededGenerator,
+        _ network: Network, x: Matrix, targets: TrainingTargets, loss: Loss, using rng: inout SeededGenerator,
         onEpoch: (Int, Float) -> Void = { _, _ in }
     ) throws -> Network {
         try settings.validate()
-        guard x.rows == labels.count, x.rows > 0 else {
-            throw TrainingError.shapeMismatch("\(x.rows) rows but \(labels.count) labels")
+        guard x.rows == targets.count, x.rows > 0 else {
+            throw TrainingError.shapeMismatch("\(x.rows) rows but \(targets.count) targets")
         }
-        guard x.cols == network.inputSize else {
-            throw TrainingError.shapeMismatch("rows have \(x.cols) values, the model takes \(network.inputSize)")
+        guard x.cols == network.inputWidth else {
+            throw TrainingError.shapeMismatch("rows have \(x.cols) values, the model takes \(network.inputWidth)")
         }
-        if let bad = labels.first(where: { $0 < 0 || $0 >= network.classCount }) {
-            throw TrainingError.shapeMismatch("label \(bad) outside 0..<\(network.classCount)")
-        }
-        return try run(network, x: x, using: &rng, onEpoch: onEpoch) { logits, idx in
-            softmaxCrossEntropy(logits, labels: idx.map { labels[$0] })
-        }
-    }
-
-    /// Trains `network` to reproduce probability rows `targets` (cross-entropy against soft labels, as when a
-    /// surrogate learns from another model's answers); `onEpoch(epoch, meanLoss)` is called after each epoch.
-    public func fit(
-        _ network: Network, x: Matrix, targets: Matrix, using rng: inout SeededGenerator,
-        onEpoch: (Int, Float) -> Void = { _, _ in }
-    ) throws -> Network {
-        try settings.validate()
-        guard x.rows == targets.rows, x.rows > 0 else {
-            throw TrainingError.shapeMismatch("\(x.rows) rows but \(targets.rows) target rows")
-        }
-        guard x.cols == network.inputSize, targets.cols == network.classCount else {
-            throw TrainingError.shapeMismatch(
-                "rows have \(x.cols) values and targets \(targets.cols) classes; the model takes \(network.inputSize) and has \(network.classCount)"
-            )
-        }
-        return try run(network, x: x, using: &rng, onEpoch: onEpoch) { logits, idx in
-            softCrossEntropy(logits, targets: targets.rows(idx))
-        }
-    }
-
-    private func run(
-        _ start: Network, x: Matrix, using rng: inout SeededGenerator,
-        onEpoch: (Int, Float) -> Void, loss lossOf: (Matrix, [Int]) -> (loss: Float, gradient: Matrix)
-    ) throws -> Network {
-        var net = start
-        var state = OptimizerState(net)
+        try loss.validate(targets, outputs: network.outputWidth)
+        var net = network
+        var store = ParameterStore(net, optimizer: settings.optimizer)
         var step = 0
         for epoch in 1...settings.epochs {
             let order = rng.permutation(x.rows)
@@ -159,99 +106,44 @@ public struct Trainer: Sendable {
             var batches = 0
             for b in stride(from: 0, to: order.count, by: settings.batchSize) {
                 let idx = Array(order[b..<min(b + settings.batchSize, order.count)])
-                let xb = x.rows(idx)
+                var xb = x.rows(idx)
+                if let noise = settings.corruption { xb = noise.apply(xb, using: &rng) }
                 let acts = net.activations(xb)
-                let (loss, g) = lossOf(acts[acts.count - 1], idx)
-                guard loss.isFinite else { throw TrainingError.diverged(epoch: epoch, loss: loss) }
-                total += loss
+                let (value, g) = loss.evaluate(acts[acts.count - 1], targets.batch(idx))
+                guard value.isFinite else { throw TrainingError.diverged(epoch: epoch, loss: value) }
+                total += value
                 batches += 1
                 step += 1
-                state.step(&net, acts: acts, logitGradient: g, settings: settings, step: step)
+                store.step(&net, acts: acts, outputGradient: g, settings: settings, step: step)
             }
-            let mean = total / Float(max(batches, 1))
-            onEpoch(epoch, mean)
+            onEpoch(epoch, total / Float(max(batches, 1)))
         }
-        for l in net.layers {
-            if case .dense(let d) = l, !d.weight.isFinite {
-                throw TrainingError.diverged(epoch: settings.epochs, loss: .nan)
-            }
-        }
+        guard net.isFinite else { throw TrainingError.diverged(epoch: settings.epochs, loss: .nan) }
         return net
     }
-}
 
-/// Per-parameter optimiser memory: SGD's velocity (which doubles as the gradient buffer, so one step
-/// is a GEMM with beta = momentum and two AXPYs) or Adam's gradient and two moments.
-struct OptimizerState {
-    var grad: [Dense?]
-    var m: [Dense?]
-    var v: [Dense?]
-
-    init(_ net: Network) {
-        grad = net.layers.map { l in
-            if case .dense(let d) = l {
-                return Dense(weight: Matrix(rows: d.outputs, cols: d.inputs), bias: [Float](repeating: 0, count: d.outputs))
-            }
-            return nil
-        }
-        m = grad
-        v = grad
+    /// Trains `classifier` on `x`/`labels` with `loss` (cross-entropy unless said otherwise).
+    public func fit(
+        _ classifier: NeuralClassifier, x: Matrix, labels: [Int], loss: Loss = .crossEntropy, using rng: inout SeededGenerator,
+        onEpoch: (Int, Float) -> Void = { _, _ in }
+    ) throws -> NeuralClassifier {
+        NeuralClassifier(try fit(classifier.network, x: x, targets: .labels(labels), loss: loss, using: &rng, onEpoch: onEpoch))
     }
 
-    mutating func step(_ net: inout Network, acts: [Matrix], logitGradient: Matrix, settings: TrainingSettings, step: Int) {
-        switch settings.optimizer {
-        case .sgd(let mu):
-            net.backward(acts, logitGradient: logitGradient, into: &grad, beta: mu)
-        case .adam:
-            net.backward(acts, logitGradient: logitGradient, into: &grad, beta: 0)
-        }
-        for i in net.layers.indices {
-            guard case .dense(var d) = net.layers[i], var gi = grad[i] else { continue }
-            // Release the stored references so the updates below mutate unique buffers in place.
-            net.layers[i] = .relu
-            grad[i] = nil
-            switch settings.optimizer {
-            case .sgd:
-                if settings.l2 > 0 { gi.weight.add(d.weight, scaledBy: settings.l2) }
-                d.weight.add(gi.weight, scaledBy: -settings.learningRate)
-                for j in d.bias.indices { d.bias[j] -= settings.learningRate * gi.bias[j] }
-            case .adam:
-                guard var mi = m[i], var vi = v[i] else { continue }
-                m[i] = nil
-                v[i] = nil
-                let c1 = 1 - powf(0.9, Float(step))
-                let c2 = 1 - powf(0.999, Float(step))
-                Self.adam(
-                    &d.weight.data, gi.weight.data, &mi.weight.data, &vi.weight.data, lr: settings.learningRate, c1: c1, c2: c2,
-                    l2: settings.l2)
-                Self.adam(&d.bias, gi.bias, &mi.bias, &vi.bias, lr: settings.learningRate, c1: c1, c2: c2, l2: 0)
-                m[i] = mi
-                v[i] = vi
-            }
-            net.layers[i] = .dense(d)
-            grad[i] = gi
-        }
+    /// Trains `classifier` to reproduce probability rows `targets` (cross-entropy against soft labels, as when a
+    /// surrogate learns from another model's answers).
+    public func fit(
+        _ classifier: NeuralClassifier, x: Matrix, targets: Matrix, using rng: inout SeededGenerator,
+        onEpoch: (Int, Float) -> Void = { _, _ in }
+    ) throws -> NeuralClassifier {
+        NeuralClassifier(try fit(classifier.network, x: x, targets: .rows(targets), loss: .softCrossEntropy, using: &rng, onEpoch: onEpoch))
     }
 
-    static func adam(
-        _ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float],
-        lr: Float, c1: Float, c2: Float, l2: Float
-    ) {
-        p.withUnsafeMutableBufferPointer { p in
-            g.withUnsafeBufferPointer { g in
-                m.withUnsafeMutableBufferPointer { m in
-                    v.withUnsafeMutableBufferPointer { v in
-                        let a = lr / c1
-                        let invC2 = 1 / c2
-                        for i in 0..<p.count {
-                            let gi = g[i] + l2 * p[i]
-                            m[i] = 0.9 * m[i] + 0.1 * gi
-                            v[i] = 0.999 * v[i] + 0.001 * gi * gi
-                            p[i] -= a * m[i] / ((v[i] * invC2).squareRoot() + 1e-8)
-                        }
-                    }
-                }
-            }
-        }
+    /// Trains `decoder` to map `codes` to `outputs` under `loss` (squared error unless said otherwise).
+    public func fit(
+        _ decoder: Decoder, codes: Matrix, outputs: Matrix, loss: Loss = .squaredError, using rng: inout SeededGenerator,
+        onEpoch: (Int, Float) -> Void = { _, _ in }
+    ) throws -> Decoder {
+        Decoder(try fit(decoder.network, x: codes, targets: .rows(outputs), loss: loss, using: &rng, onEpoch: onEpoch))
     }
 }

@@ -158,6 +158,12 @@ public enum BLAS {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// `y += alpha * x` over `n` values (SAXPY).
+    public static func axpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        guard n > 0 else { return }
+        cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
+    }
+
     /// `gemm` in double precision (DGEMM), for small solvers that keep their sums exact to many digits.
     public static func gemm(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ lda: Int, transposeA: Bool, _ b: UnsafePointer<Double>,

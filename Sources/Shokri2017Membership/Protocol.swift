@@ -156,7 +156,7 @@ struct WorldSetup {
                 var r = seeds[m]
                 let rows = keep[m].indices.filter { keep[m][$0] }
                 let net = try trainer.fit(inputs, labels: pool.labels, subset: rows, classCount: pool.classCount, using: &r)
-                try cache.save(net, index: m)
+                try cache.save(net.network, index: m)
             }
         }
         bar.finish()
@@ -166,11 +166,11 @@ struct WorldSetup {
     /// Loads (or trains) every model and computes the attacker's view of each.
     func build(run: ExperimentRun, threads: Int) throws -> AuditWorld {
         let trainedNow = try trainMissing(Array(0..<plan.models), run: run, threads: threads)
-        let trained = try (0..<plan.models).map { m -> Network in
+        let trained = try (0..<plan.models).map { m -> NeuralClassifier in
             guard let net = try cache.load(m) else {
                 throw RunError("model \(m) of \(label) is missing from \(cache.folder) after training")
             }
-            return net
+            return NeuralClassifier(net)
         }
         let d = plan.dataset
         let mirrored =
@@ -206,7 +206,7 @@ struct AuditWorld {
     /// `keep[m][i]`: record i is in model m's training set.
     let keep: [[Bool]]
     /// The M models.
-    let models: [Network]
+    let models: [NeuralClassifier]
     /// Every model's answers on the pool (and mirrors, population), as the attacker computes them for its own models.
     let references: [ReferenceModel]
     /// The pool mirrored left to right (faces), else nil.

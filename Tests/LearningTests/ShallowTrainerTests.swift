@@ -12,21 +12,15 @@ import Testing
         return (x, (0..<rows).map { _ in rng.nextInt(below: classes) })
     }
 
-    static func maxDifference(_ a: Network, _ b: Network) -> Float {
-        var worst: Float = 0
-        for (la, lb) in zip(a.layers, b.layers) {
-            if case .dense(let da) = la, case .dense(let db) = lb {
-                for (x, y) in zip(da.weight.data + da.bias, db.weight.data + db.bias) { worst = max(worst, abs(x - y)) }
-            }
-        }
-        return worst
+    static func maxDifference(_ a: NeuralClassifier, _ b: NeuralClassifier) -> Float {
+        zip(a.network.flatParameters, b.network.flatParameters).reduce(0) { max($0, abs($1.0 - $1.1)) }
     }
 
     @Test(arguments: [
-        (Layer.tanh, true, Optimizer.adam), (.tanh, false, .adam), (.sigmoid, true, .sgd(momentum: 0.9)),
+        (Activation.tanh, true, Optimizer.adam), (.tanh, false, .adam), (.sigmoid, true, .sgd(momentum: 0.9)),
         (.relu, false, .sgd(momentum: 0.5)),
     ])
-    func takesTheSameStepsAsTheGeneralTrainer(_ activation: Layer, sparse: Bool, optimizer: Optimizer) throws {
+    func takesTheSameStepsAsTheGeneralTrainer(_ activation: Activation, sparse: Bool, optimizer: Optimizer) throws {
         let (x, labels) = Self.data(rows: 90, cols: 40, classes: 5, density: 0.15, binary: sparse, seed: 11)
         let subset = Array(stride(from: 0, to: 90, by: 2))
         let settings = TrainingSettings(epochs: 4, batchSize: 16, learningRate: 0.01, l2: 1e-3, optimizer: optimizer)
@@ -37,7 +31,7 @@ import Testing
         let start = fast.initialNetwork(inputs: 40, classes: 5, using: &rngB)
         let b = try Trainer(settings).fit(start, x: x.rows(subset), labels: subset.map { labels[$0] }, using: &rngB)
         #expect(Self.maxDifference(a, b) < 1e-4, "\(activation) sparse \(sparse)")
-        #expect(a.layers[1] == activation)
+        #expect(a.network.layers[1].descriptor == activation.descriptor)
     }
 
     @Test func badSettingsAndDataAreErrors() {
@@ -60,27 +54,18 @@ import Testing
     }
 
     /// Every parameter of a network as one vector (layer by layer, weights then bias).
-    static func flat(_ n: Network) -> [Float] {
-        n.layers.flatMap { layer -> [Float] in
-            if case .dense(let d) = layer { return d.weight.data + d.bias }
-            return []
-        }
-    }
+    static func flat(_ n: NeuralClassifier) -> [Float] { n.network.flatParameters }
 
     /// One example's own gradient from the general backward pass, flattened like `flat`.
-    static func exampleGradient(_ net: Network, _ x: [Float], _ label: Int) -> [Float] {
-        let acts = net.activations(Matrix(rowVectors: [x]))
-        let g = softmaxCrossEntropy(acts[acts.count - 1], labels: [label]).gradient
-        var grads = [Dense?](repeating: nil, count: net.layers.count)
-        net.backward(acts, logitGradient: g, into: &grads)
-        return grads.compactMap { $0 }.flatMap { $0.weight.data + $0.bias }
+    static func exampleGradient(_ net: NeuralClassifier, _ x: [Float], _ label: Int) -> [Float] {
+        net.network.parameterGradients(Matrix(rowVectors: [x])) { softmaxCrossEntropy($0, labels: [label]).gradient }.flatMap { $0 }
     }
 
     /// One DP-SGD step (plain SGD, learning rate 1, the whole set as one batch, no noise) moves the parameters by
     /// minus the mean of each example's gradient clipped to norm C, each computed by its own backward pass; the clip
     /// is the median norm, so half the examples are clipped and half are not.
-    @Test(arguments: [(Layer.tanh, true), (.tanh, false), (.relu, false), (.sigmoid, true)])
-    func clipsEachExampleAsItsOwnBackwardPassWould(_ activation: Layer, sparse: Bool) throws {
+    @Test(arguments: [(Activation.tanh, true), (.tanh, false), (.relu, false), (.sigmoid, true)])
+    func clipsEachExampleAsItsOwnBackwardPassWould(_ activation: Activation, sparse: Bool) throws {
         let (x, labels) = Self.data(rows: 12, cols: 20, classes: 4, density: 0.3, binary: sparse, seed: 3)
         let settings = TrainingSettings(epochs: 1, batchSize: 12, learningRate: 1, optimizer: .sgd(momentum: 0))
         var trainer = ShallowTrainer(hidden: 6, activation: activation, settings: settings)
@@ -129,9 +114,8 @@ import Testing
         var trainer = ShallowTrainer(hidden: 4, settings: settings)
         var rng = SeededGenerator(seed: 2)
         let start = trainer.initialNetwork(inputs: 10, classes: 2, using: &rng)
-        func unusedFeatureWeights(_ n: Network) -> [Float] {
-            guard case .dense(let d) = n.layers[0] else { return [] }
-            return (0..<4).map { d.weight[$0, 9] }
+        func unusedFeatureWeights(_ n: NeuralClassifier) -> [Float] {
+            (0..<4).map { n.inputWeights[$0, 9] }
         }
         for noise: Float in [0, 1] {
             trainer.privacy = PrivateTraining(clip: 1, noiseMultiplier: noise)

@@ -20,7 +20,7 @@ import Testing
     func trainingLearnsASeparableProblem(_ optimizer: Optimizer) throws {
         var rng = SeededGenerator(seed: 11)
         let (x, labels) = blobs(150, using: &rng)
-        let net = Network.mlp(inputs: 8, hidden: 10, classes: 3, using: &rng)
+        let net = NeuralClassifier.mlp(inputs: 8, hidden: 10, classes: 3, using: &rng)
         let before = net.accuracy(x, labels: labels)
         var losses: [Float] = []
         let fitted = try Trainer(
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func sameSeedSameModel() throws {
-        func train() throws -> Network {
+        func train() throws -> NeuralClassifier {
             var rng = SeededGenerator(seed: 5)
             let (x, labels) = blobs(60, using: &rng)
             return try Trainer(TrainingSettings(epochs: 3, batchSize: 8, learningRate: 0.1, optimizer: .sgd(momentum: 0.9)))
@@ -48,7 +48,7 @@ import Testing
     @Test func divergenceAndBadSettingsAreClearErrors() {
         var rng = SeededGenerator(seed: 1)
         var (x, labels) = blobs(30, using: &rng)
-        let net = Network.softmaxRegression(inputs: 8, classes: 3, using: &rng)
+        let net = NeuralClassifier.softmaxRegression(inputs: 8, classes: 3, using: &rng)
         x.data[0] = .nan
         #expect {
             try Trainer(TrainingSettings(epochs: 2, batchSize: 30, learningRate: 0.1)).fit(net, x: x, labels: labels, using: &rng)
@@ -78,8 +78,8 @@ struct ModelIOTests {
     @Test func saveThenLoadGivesTheSameNetwork() throws {
         var rng = SeededGenerator(seed: 2)
         let net = Network(layers: [
-            .dense(Dense(inputs: 4, outputs: 3, using: &rng)), .sigmoid, .dense(Dense(inputs: 3, outputs: 3, using: &rng)), .relu,
-            .dense(Dense(inputs: 3, outputs: 2, using: &rng)),
+            Dense(inputs: 4, outputs: 3, using: &rng), Activation.sigmoid, Dense(inputs: 3, outputs: 3, using: &rng), Activation.relu,
+            Dense(inputs: 3, outputs: 2, using: &rng),
         ])
         let dir = tempFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -93,11 +93,13 @@ struct ModelIOTests {
         var rng = SeededGenerator(seed: 2)
         let dir = tempFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try ModelIO.save(.softmaxRegression(inputs: 4, classes: 2, using: &rng), to: dir)
+        try ModelIO.save(NeuralClassifier.softmaxRegression(inputs: 4, classes: 2, using: &rng).network, to: dir)
         try "dense 5 2\n".write(toFile: dir + "/layers.txt", atomically: true, encoding: .utf8)
         #expect { try ModelIO.load(from: dir) } throws: { "\($0)".contains("layer0.weight.npy") && "\($0)".contains("shape") }
         try "conv 3\n".write(toFile: dir + "/layers.txt", atomically: true, encoding: .utf8)
         #expect { try ModelIO.load(from: dir) } throws: { "\($0)".contains("unknown layer") }
+        try "dense 4 two\n".write(toFile: dir + "/layers.txt", atomically: true, encoding: .utf8)
+        #expect { try ModelIO.load(from: dir) } throws: { "\($0)".contains("line 1") && "\($0)".contains("dense IN OUT") }
         try FileManager.default.removeItem(atPath: dir + "/layers.txt")
         #expect { try ModelIO.load(from: dir) } throws: { "\($0)".contains("layers.txt is missing") }
     }

@@ -99,33 +99,6 @@ struct RegressionInversionTests {
         #expect(fitted.fit.largestGradient < 1e-9 && fitted.fit.iterations < 30)
     }
 
-    /// Newton's gradient and Hessian against central differences of the objective.
-    @Test func theIdealObjectivesDerivativesMatchFiniteDifferences() throws {
-        var rng = SeededGenerator(seed: 9)
-        let x = Matrix(rows: 40, cols: 3, data: (0..<120).map { _ in rng.nextNormal() })
-        let labels = (0..<40).map { _ in Int(rng.next() % 4) }
-        let f = SoftmaxObjective(z: x, labels: labels, classCount: 4, l2: 0.05)
-        let theta = (0..<16).map { _ in 0.5 * Double(rng.nextNormal()) }
-        let state = f.evaluate(theta)
-        let g = f.gradient(theta, probabilities: state.probabilities)
-        let h = f.hessian(probabilities: state.probabilities)
-        let e = 1e-5
-        for j in theta.indices {
-            var up = theta
-            var down = theta
-            up[j] += e
-            down[j] -= e
-            let slope: Double = (f.evaluate(up).objective - f.evaluate(down).objective) / (2 * e)
-            #expect(abs(slope - g[j]) < 1e-7, "gradient \(j)")
-            let gUp = f.gradient(up, probabilities: f.evaluate(up).probabilities)
-            let gDown = f.gradient(down, probabilities: f.evaluate(down).probabilities)
-            for i in theta.indices {
-                let curvature: Double = (gUp[i] - gDown[i]) / (2 * e)
-                #expect(abs(curvature - h[i * theta.count + j]) < 1e-6, "Hessian \(i), \(j)")
-            }
-        }
-    }
-
     /// The optimum does not depend on the solver's path: Newton from zero and long Adam runs agree, while
     /// Adam stopped after one epoch is measurably short of it; a larger penalty gives a larger cross-entropy.
     @Test func newtonReachesTheOptimumThatAdamApproaches() throws {

@@ -7,18 +7,18 @@ import Testing
 /// Black-box MI-Face, model extraction and the query monitor on synthetic models where the answer is known.
 @Suite struct BlackBoxInversionTests {
     /// A linear classifier whose weights are the planted templates, on 10 x 10 "images".
-    static func templateModel(seed: UInt64 = 1) -> (Network, Matrix) {
+    static func templateModel(seed: UInt64 = 1) -> (NeuralClassifier, Matrix) {
         let (t, _, _) = MIFaceTests.plantedData(seed: seed)
-        return (Network(layers: [.dense(Dense(weight: t, bias: [Float](repeating: 0, count: MIFaceTests.classes)))]), t)
+        return (NeuralClassifier(Network(layers: [Dense(weight: t, bias: [Float](repeating: 0, count: MIFaceTests.classes))])), t)
     }
 
-    static func blackBox(_ model: Network, policy: OutputPolicy = .full) throws -> Oracle {
+    static func blackBox(_ model: NeuralClassifier, policy: OutputPolicy = .full) throws -> Oracle {
         try Oracle(model, access: .blackBox, policy: policy)
     }
 
     @Test func finiteDifferencesMatchTheAnalyticGradient() throws {
         var rng = SeededGenerator(seed: 5)
-        let mlp = Network.mlp(inputs: 100, hidden: 12, classes: 4, using: &rng)
+        let mlp = NeuralClassifier.mlp(inputs: 100, hidden: 12, classes: 4, using: &rng)
         let x = (0..<100).map { _ in 0.5 * rng.nextNormal() }
         let (_, exact) = mlp.inputGradient(Matrix(rows: 1, cols: 100, data: x)) { z in
             var g = Softmax.rows(z)
@@ -70,7 +70,7 @@ import Testing
         var rng = SeededGenerator(seed: 8)
         var t = Matrix(rows: 40, cols: 100)
         for i in t.data.indices { t.data[i] = 0.05 * rng.nextNormal() }
-        let model = Network(layers: [.dense(Dense(weight: t, bias: [Float](repeating: 0, count: 40)))])
+        let model = NeuralClassifier(Network(layers: [Dense(weight: t, bias: [Float](repeating: 0, count: 40))]))
         var a = MIFace()
         a.alpha = 200
         a.cost = .negativeLogP
@@ -112,7 +112,7 @@ import Testing
 
     @Test func equationSolvingCopiesASoftmaxModelExactly() throws {
         var rng = SeededGenerator(seed: 21)
-        let target = Network.softmaxRegression(inputs: 100, classes: 7, using: &rng)
+        let target = NeuralClassifier.softmaxRegression(inputs: 100, classes: 7, using: &rng)
         let oracle = try Self.blackBox(target)
         let stolen = try EquationSolving(probe: 1, batchRows: 16).extract(from: oracle)
         #expect(stolen.queries == 101 && oracle.queries == 101)
@@ -140,11 +140,11 @@ import Testing
 
     @Test func retrainingLearnsAnMLPsDecisionsFromItsAnswers() throws {
         var rng = SeededGenerator(seed: 31)
-        let target = Network.mlp(inputs: 20, hidden: 16, classes: 3, using: &rng)
+        let target = NeuralClassifier.mlp(inputs: 20, hidden: 16, classes: 3, using: &rng)
         var inputs = Matrix(rows: 2000, cols: 20)
         for i in inputs.data.indices { inputs.data[i] = rng.nextNormal() }
         let oracle = try Self.blackBox(target)
-        let start = Network.mlp(inputs: 20, hidden: 32, classes: 3, using: &rng)
+        let start = NeuralClassifier.mlp(inputs: 20, hidden: 32, classes: 3, using: &rng)
         let settings = TrainingSettings(epochs: 60, batchSize: 50, learningRate: 0.01, optimizer: .adam)
         let stolen = try RetrainingExtraction(settings: settings).extract(start: start, inputs: inputs, from: oracle, using: &rng)
         #expect(stolen.queries == 2000)

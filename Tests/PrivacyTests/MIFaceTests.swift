@@ -24,9 +24,9 @@ import Testing
     }
 
     /// Softmax regression trained from zero weights (so no random initial component hides what it learned).
-    static func trained(labels: [Int], x: Matrix, seed: UInt64) throws -> Network {
+    static func trained(labels: [Int], x: Matrix, seed: UInt64) throws -> NeuralClassifier {
         var rng = SeededGenerator(seed: seed)
-        let zero = Network.softmaxRegression(inputs: dims, classes: classes)
+        let zero = NeuralClassifier.softmaxRegression(inputs: dims, classes: classes)
         return try Trainer(TrainingSettings(epochs: 10, batchSize: 20, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)))
             .fit(zero, x: x, labels: labels, using: &rng)
     }
@@ -40,7 +40,7 @@ import Testing
 
     @Test func recoversTemplatesPlantedInALinearClassifiersWeights() throws {
         let (t, _, _) = MIFaceTests.plantedData(seed: 1)
-        let model = Network(layers: [.dense(Dense(weight: t, bias: [Float](repeating: 0, count: MIFaceTests.classes)))])
+        let model = NeuralClassifier(Network(layers: [Dense(weight: t, bias: [Float](repeating: 0, count: MIFaceTests.classes))]))
         for cost in InversionCost.allCases {
             var a = attack()
             a.cost = cost
@@ -90,11 +90,8 @@ import Testing
         #expect(maxed.allSatisfy { $0.stopReason == .maxIterations && $0.iterations == 5 })
 
         var flatRNG = SeededGenerator(seed: 77)
-        var flat = Network.softmaxRegression(inputs: MIFaceTests.dims, classes: MIFaceTests.classes, using: &flatRNG)
-        if case .dense(var d) = flat.layers[0] {
-            d.weight = Matrix(rows: d.outputs, cols: d.inputs)
-            flat.layers[0] = .dense(d)
-        }
+        var flat = NeuralClassifier.softmaxRegression(inputs: MIFaceTests.dims, classes: MIFaceTests.classes, using: &flatRNG)
+        flat.network.layers[0].updateParameter(0) { w in for i in w.indices { w[i] = 0 } }
         var windowed = attack(alpha: 1000)
         windowed.beta = 7
         let stalled = try windowed.run(labels: [2], oracle: try Oracle(flat, access: .whiteBox))
@@ -109,7 +106,7 @@ import Testing
 
     @Test func factoredDescentMatchesPixelDescent() throws {
         var rng = SeededGenerator(seed: 12)
-        let mlp = Network.mlp(inputs: 64, hidden: 16, classes: 4, using: &rng)
+        let mlp = NeuralClassifier.mlp(inputs: 64, hidden: 16, classes: 4, using: &rng)
         var a = attack(alpha: 40)
         a.stopsEarly = false
         a.lambda = 1
@@ -130,7 +127,7 @@ import Testing
 
     @Test func processHookIsAppliedToEveryIterate() throws {
         var rng = SeededGenerator(seed: 13)
-        let model = Network.softmaxRegression(inputs: 32, classes: 3, using: &rng)
+        let model = NeuralClassifier.softmaxRegression(inputs: 32, classes: 3, using: &rng)
         var a = attack(alpha: 30)
         a.process = { m in
             var c = m
@@ -143,7 +140,7 @@ import Testing
 
     @Test func badSettingsAndBlackBoxAccessAreRefused() throws {
         var rng = SeededGenerator(seed: 1)
-        let model = Network.softmaxRegression(inputs: 8, classes: 2, using: &rng)
+        let model = NeuralClassifier.softmaxRegression(inputs: 8, classes: 2, using: &rng)
         #expect(throws: OracleError.self) { try MIFace().run(labels: [0], oracle: try Oracle(model, access: .blackBox)) }
         var bad = MIFace()
         bad.lambda = 0
@@ -157,7 +154,7 @@ import Testing
         wrongShape.gradientSource = .finiteDifferences(FiniteDifferences(width: 3, height: 3))
         #expect(throws: AttackError.self) { try wrongShape.run(labels: [0], oracle: try Oracle(model, access: .blackBox)) }
         var wrongCopy = MIFace()
-        wrongCopy.gradientSource = .surrogate(Network.softmaxRegression(inputs: 9, classes: 2))
+        wrongCopy.gradientSource = .surrogate(NeuralClassifier.softmaxRegression(inputs: 9, classes: 2))
         #expect(throws: AttackError.self) { try wrongCopy.run(labels: [0], oracle: try Oracle(model, access: .blackBox)) }
     }
 }
@@ -175,7 +172,7 @@ struct OracleTests {
 
     @Test func countsQueriesAndGuardsGradients() throws {
         var rng = SeededGenerator(seed: 2)
-        let model = Network.softmaxRegression(inputs: 4, classes: 3, using: &rng)
+        let model = NeuralClassifier.softmaxRegression(inputs: 4, classes: 3, using: &rng)
         let x = Matrix(rowVectors: [[1, 0, 0, 0], [0, 1, 0, 0]])
         let black = try Oracle(model, access: .blackBox, policy: .labelOnly)
         let answer = try black.query(x)

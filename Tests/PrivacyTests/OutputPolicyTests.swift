@@ -62,7 +62,7 @@ import Testing
             (.rounded(-0.1), "rounding step"), (.rounded(.nan), "rounding step"), (.temperature(0), "temperature must be positive"),
             (.temperature(-5), "temperature"), (.temperature(.infinity), "temperature"),
         ]
-        let model = Network.softmaxRegression(inputs: 3, classes: 4)
+        let model = NeuralClassifier.softmaxRegression(inputs: 3, classes: 4)
         for (policy, words) in cases {
             #expect(throws: OracleError.self) { try policy.validate(classCount: 4) }
             do {

@@ -45,7 +45,7 @@ public struct InversionScorer: Sendable {
     /// Nearest-neighbour and line-up scoring over the training images.
     public let identification: Identification
     /// A classifier trained separately from the target, on standardised images.
-    public let evaluator: Network
+    public let evaluator: NeuralClassifier
     /// Mean training face of each subject.
     public let subjectMeans: Matrix
     /// Image width.
@@ -56,7 +56,7 @@ public struct InversionScorer: Sendable {
     public let lineups: Int
 
     /// A scorer over training images `train` with subjects `labels`.
-    public init(train: Matrix, labels: [Int], subjectCount: Int, evaluator: Network, width: Int, height: Int, lineups: Int) {
+    public init(train: Matrix, labels: [Int], subjectCount: Int, evaluator: NeuralClassifier, width: Int, height: Int, lineups: Int) {
         identification = Identification(gallery: train, subjects: labels, subjectCount: subjectCount)
         self.evaluator = evaluator
         var means = Matrix(rows: subjectCount, cols: train.cols)

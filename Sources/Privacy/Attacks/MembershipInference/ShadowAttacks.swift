@@ -64,7 +64,7 @@ public struct ShokriAttack: Sendable {
             hidden: hidden, activation: .tanh, settings: TrainingSettings(epochs: epochs, batchSize: 100, learningRate: 0.001, l2: 1e-6))
         let inputs = ShallowInputs(x, sparse: false)
         let fallback = try trainer.fit(inputs, labels: truth, classCount: 2, using: &rng)
-        var models: [Network] = []
+        var models: [NeuralClassifier] = []
         for c in 0..<k {
             let subset = classes.indices.filter { classes[$0] == c }
             let seen = Set(subset.map { truth[$0] })
@@ -109,7 +109,7 @@ public struct TrainedShadowAttack: MembershipAttack {
     /// What the attack models see of an answer.
     public let features: AttackFeatures
     /// One attack model per class, or one for all.
-    public let models: [Network]
+    public let models: [NeuralClassifier]
     /// Whether `models` is indexed by the record's class.
     public let perClass: Bool
 

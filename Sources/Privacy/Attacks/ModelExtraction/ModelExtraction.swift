@@ -5,7 +5,7 @@ import MLCore
 /// A model copied from an oracle's answers, with the queries it took.
 public struct StolenModel: Sendable {
     /// The copy.
-    public let network: Network
+    public let network: NeuralClassifier
     /// Oracle queries spent on it.
     public let queries: Int
 }
@@ -85,7 +85,7 @@ public struct EquationSolving: Sendable {
                 weight[k, j] = Float((logs[row + k] - logs[row + ref] - b) / Double(lengths[j + 1]))
             }
         }
-        let copy = Network(layers: [.dense(Dense(weight: weight, bias: bias))])
+        let copy = NeuralClassifier(Network(layers: [Dense(weight: weight, bias: bias)]))
         return StolenModel(network: copy, queries: oracle.queries - before)
     }
 }
@@ -106,7 +106,7 @@ public struct RetrainingExtraction: Sendable {
 
     /// Asks the oracle about every row of `inputs` (one batch) and trains `start` on the answers.
     public func extract(
-        start: Network, inputs: Matrix, from oracle: Oracle, client: String = "attacker", using rng: inout SeededGenerator
+        start: NeuralClassifier, inputs: Matrix, from oracle: Oracle, client: String = "attacker", using rng: inout SeededGenerator
     ) throws -> StolenModel {
         guard inputs.rows > 0 else { throw AttackError(description: "retraining extraction: no inputs to ask about") }
         guard start.inputSize == oracle.inputSize, start.classCount == oracle.classCount else {
@@ -121,7 +121,7 @@ public struct RetrainingExtraction: Sendable {
             let sum = row.reduce(0, +)
             targets.setRow(r, sum > 0 ? row.map { $0 / sum } : [Float](repeating: 1 / Float(row.count), count: row.count))
         }
-        let copy: Network
+        let copy: NeuralClassifier
         do {
             copy = try Trainer(settings).fit(start, x: inputs, targets: targets, using: &rng)
         } catch {

@@ -67,7 +67,7 @@ public enum GradientSource: Sendable {
     /// Estimated from the oracle's answers alone (black-box access), every probe a counted query.
     case finiteDifferences(FiniteDifferences)
     /// A copy of the model the attacker built from queries; the descent never queries the oracle.
-    case surrogate(Network)
+    case surrogate(NeuralClassifier)
 }
 
 /// MI-Face, white-box model inversion (Algorithm 1 of the paper): gradient descent on the cost of a
@@ -147,7 +147,8 @@ public struct MIFace: Sendable {
             model = copy
         case .whiteBox:
             guard let m = try oracle.whiteBoxModel() as? any AffineInputClassifier else {
-                throw AttackError(description: "MI-Face (white-box) needs a model whose input enters through one affine layer (a Network)")
+                throw AttackError(
+                    description: "MI-Face (white-box) needs a model whose input enters through one affine layer (a NeuralClassifier)")
             }
             model = m
         }
