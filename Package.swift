@@ -51,25 +51,25 @@ let package = Package(
             dependencies: [
                 "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], exclude: ["README.md"]),
         .executableTarget(
             name: "Fredrikson2014Warfarin",
             dependencies: [
                 "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], exclude: ["README.md"]),
         .executableTarget(
             name: "Shokri2017Membership",
             dependencies: [
                 "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], exclude: ["README.md"]),
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
                 "MLCore", "Learning", "Datasets", "Privacy", "Reporting", "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], exclude: ["README.md"]),
 
         // Tests.
         .testTarget(name: "MLCoreTests", dependencies: ["MLCore"]),
