@@ -27,10 +27,10 @@ if !FileManager.default.fileExists(atPath: modelFolder + "/layers.txt") {
     let settings = TrainingSettings(epochs: 60, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9))
     let model = try Trainer(settings).fit(
         .softmaxRegression(inputs: train.images.cols, classes: 40), x: train.images, labels: train.labels, using: &rng)
-    try ModelIO.save(model, to: modelFolder)
+    try ModelIO.save(model.network, to: modelFolder)
 }
-let model = try ModelIO.load(from: modelFolder)
-print("model: \(model.inputSize) inputs, \(model.classCount) classes, \(model.parameterCount) parameters")
+let model = NeuralClassifier(try ModelIO.load(from: modelFolder))
+print("model: \(model.inputSize) inputs, \(model.classCount) classes, \(model.network.parameterCount) parameters")
 
 // The attacker gets white-box access through the oracle, which counts every query.
 let oracle = try Oracle(model, access: .whiteBox)

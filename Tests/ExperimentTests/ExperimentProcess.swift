@@ -14,8 +14,13 @@ struct ExperimentProcess {
 
     let name: String
 
-    /// The executable next to the test bundle (swift test builds it), or nil.
+    /// The executable in `$INVERSIONLAB_BIN` when that is set (CI points it at the release builds), else the one next
+    /// to the test bundle (swift test builds it), or nil.
     var executable: String? {
+        if let bin = ProcessInfo.processInfo.environment["INVERSIONLAB_BIN"], !bin.isEmpty {
+            let p = URL(fileURLWithPath: bin).appendingPathComponent(name).path
+            return FileManager.default.isExecutableFile(atPath: p) ? p : nil
+        }
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for dir in [here, here.deletingLastPathComponent(), ExperimentProcess.root.appendingPathComponent(".build/debug")] {
             let p = dir.appendingPathComponent(name).path
@@ -135,6 +140,12 @@ struct ExperimentProcess {
         return try FileManager.default.contentsOfDirectory(atPath: parent).filter { $0.hasPrefix("." + name + ".") }
     }
 
+    /// The folder of a run the tests share (`.build/experiment-tests/NAME`): each run replaces it whole, so the
+    /// last one stays there to look at.
+    static func shared(_ name: String) -> String {
+        root.appendingPathComponent(".build/experiment-tests/\(name)").path
+    }
+
     /// A fresh path under the temporary folder.
     static func temp() -> String { NSTemporaryDirectory() + "inversionlab-exp-\(UUID().uuidString)" }
 
@@ -151,5 +162,71 @@ struct ExperimentProcess {
     /// Files left half-written (`*.partial*`) under `dir`.
     static func leftovers(in dir: String) throws -> [String] {
         try FileManager.default.subpathsOfDirectory(atPath: dir).filter { $0.contains(".partial") }
+    }
+}
+
+/// A CSV file the run wrote, read by column name.
+struct CSVFile {
+    let header: [String]
+    let rows: [[String: String]]
+
+    /// The fields of one line: commas inside double quotes do not split, and `""` inside quotes is a quote.
+    static func fields(_ line: Substring) -> [String] {
+        let chars = Array(line)
+        var out: [String] = []
+        var field = ""
+        var quoted = false
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if quoted && c == "\"" && i + 1 < chars.count && chars[i + 1] == "\"" {
+                field.append(c)
+                i += 1
+            } else if c == "\"" {
+                quoted.toggle()
+            } else if c == "," && !quoted {
+                out.append(field)
+                field = ""
+            } else {
+                field.append(c)
+            }
+            i += 1
+        }
+        out.append(field)
+        return out
+    }
+
+    /// Reads `path`; a missing file or a row of another width is a test failure.
+    init(_ path: String) throws {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(CSVFile.fields)
+        header = lines.first ?? []
+        for (i, line) in lines.enumerated() where line.count != header.count {
+            Issue.record("\(path) line \(i + 1) has \(line.count) values, the header \(header.count)")
+        }
+        let names = header
+        rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(names, $0)) }
+    }
+
+    /// The rows whose columns have these values.
+    func rows(where match: [String: String]) -> [[String: String]] {
+        rows.filter { r in match.allSatisfy { r[$0.key] == $0.value } }
+    }
+
+    /// The one row whose columns have these values (a test failure unless exactly one has).
+    func row(_ match: [String: String]) -> [String: String] {
+        let found = rows(where: match)
+        if found.count != 1 { Issue.record("expected one row with \(match), found \(found.count)") }
+        return found.first ?? [:]
+    }
+
+    /// Column `column` of the one row matching `match`, as a number (NaN when absent).
+    func number(_ column: String, _ match: [String: String]) -> Double {
+        Double(row(match)[column] ?? "") ?? .nan
+    }
+
+    /// The distinct values of a column, in order of appearance.
+    func values(_ column: String) -> [String] {
+        var seen = Set<String>()
+        return rows.compactMap { $0[column] }.filter { seen.insert($0).inserted }
     }
 }

@@ -14,47 +14,65 @@ import Testing
     func run(_ args: [String]) throws -> ExperimentProcess.Result { try FacesExperimentTests.experiment.run(args) }
     func temp() -> String { ExperimentProcess.temp() }
 
+    /// The one `--quick` run (seed 7) that the output checks read, made the first time a test asks for it.
+    static let quick: (folder: String, result: ExperimentProcess.Result)? = {
+        guard ready, let data else { return nil }
+        let folder = ExperimentProcess.shared("Fredrikson2015Faces-quick")
+        guard let r = try? experiment.run(["--quick", "--seed", "7", "--out", folder, "--data", data]) else { return nil }
+        return (folder, r)
+    }()
+
+    /// Options that keep a run to seconds where its outputs are not what a test reads: one subject and two
+    /// rounding steps in the sweep, one benign client, short black-box descents.
+    static let short = [
+        "--quick", "--alpha", "30", "--sweep-faces", "1", "--roundings", "0", "0.1", "--benign-clients", "1", "--black-box-alpha", "5",
+        "--black-box-mlp-alpha", "5", "--lineups", "5",
+    ]
+
     @Test(.enabled(if: ready, "needs the built executable and the AT&T faces"))
-    func quickRunWritesEveryOutputAndTheSameSeedGivesTheSameFiles() throws {
-        let a = temp()
-        let b = temp()
-        let c = temp()
-        defer { for d in [a, b, c] { try? FileManager.default.removeItem(atPath: d) } }
+    func theQuickRunWritesEveryOutputAndShowsThePapersPattern() throws {
+        let (a, r1) = try #require(FacesExperimentTests.quick)
         let data = try #require(FacesExperimentTests.data)
-        let r1 = try run(["--quick", "--seed", "7", "--out", a, "--data", data])
         #expect(r1.status == 0, "stderr: \(r1.stderr)")
         #expect(r1.stdout.contains("== 3. MI-Face"))
         #expect(r1.stdout.contains("BLAS: OpenBLAS core"))
         #expect(r1.stdout.contains("att_faces: \(data)/att_faces (from --data; 401 files verified by SHA-256)"))
-        let r2 = try run(["--quick", "--seed", "7", "--out", b, "--data", data])
-        #expect(r2.status == 0)
-        // Every file but timings.csv (the wall-clock times) is byte-identical: CSVs, PNGs, .npy, the report.
-        #expect(try ExperimentProcess.differences(a, b) == [])
-        let r3 = try run(["--quick", "--seed", "8", "--out", c, "--data", data])
-        #expect(r3.status == 0)
-        #expect(try ExperimentProcess.differences(a, c).contains("inversions.csv"))
 
-        let summary = try String(contentsOfFile: "\(a)/summary.csv", encoding: .utf8)
+        // The target models classify far above chance (2.5 %).
+        let models = try CSVFile("\(a)/models.csv")
+        let targets = models.values("model").filter { $0 != "evaluator" }
+        #expect(targets == ["softmax", "mlp"])
+        for m in targets { #expect(models.number("test_accuracy", ["model": m]) > 0.8, "\(m)") }
+
+        let summary = try CSVFile("\(a)/summary.csv")
         #expect(
-            summary.hasPrefix(
-                "model,access,rounding,test_accuracy,nn_identification,lineup_accuracy,eval_top1,mean_ssim,mean_iterations,queries_per_face,"
-                    + "method,faces\n"))
-        #expect(summary.contains("softmax,black-box,none,") && summary.contains("softmax,black-box,0.1,"))
-        // The rounding sweep: 6 steps x 2 models x 3 attacks; white-box rows identical at every r.
-        let rounding = try String(contentsOfFile: "\(a)/rounding.csv", encoding: .utf8).split(separator: "\n").map {
-            $0.split(separator: ",")
+            summary.header == [
+                "model", "access", "rounding", "test_accuracy", "nn_identification", "lineup_accuracy", "eval_top1", "mean_ssim",
+                "mean_iterations", "queries_per_face", "method", "faces",
+            ])
+        // White-box and unrounded black-box MI-Face identify; rounding to 0.1 stops the black-box attack on softmax.
+        for row in summary.rows(where: ["rounding": "none"]) {
+            #expect((Double(row["nn_identification"] ?? "") ?? 0) >= 0.5, "\(row)")
         }
-        #expect(rounding.count == 37)
-        let whiteIDs = Set(rounding.filter { $0.count > 3 && $0[1] == "white_box" && $0[0] == "softmax" }.map { $0[3] })
-        #expect(whiteIDs.count == 1)
-        let monitor = try String(contentsOfFile: "\(a)/monitor.csv", encoding: .utf8)
-        #expect(monitor.contains("\nbenign,3,0,") && monitor.contains("\nblack_box,1,1,"))
-        for name in ["rounding.png", "rounding-surrogate.png", "surrogates.csv"] {
+        #expect(summary.number("nn_identification", ["model": "softmax", "access": "black-box", "rounding": "0.1"]) < 0.5)
+
+        // The rounding sweep: every step x model x attack; the white-box rows do not depend on r.
+        let rounding = try CSVFile("\(a)/rounding.csv")
+        #expect(rounding.values("r").count == 6 && Set(rounding.values("attack")) == ["black_box", "surrogate", "white_box"])
+        #expect(rounding.rows.count == rounding.values("r").count * targets.count * 3)
+        #expect(Set(rounding.rows(where: ["model": "softmax", "attack": "white_box"]).map { $0["nn_identification"] }).count == 1)
+
+        // The query monitor flags no benign client and catches the black-box attack.
+        let monitor = try CSVFile("\(a)/monitor.csv")
+        #expect(monitor.row(["client": "benign"])["flagged"] == "0")
+        #expect(monitor.row(["client": "black_box"])["flagged"] == "1")
+        for name in ["rounding.png", "rounding-surrogate.png", "surrogates.csv", "references.csv", "variants.csv"] {
             #expect(FileManager.default.fileExists(atPath: "\(a)/\(name)"), "\(name) missing")
         }
-        let inversions = try String(contentsOfFile: "\(a)/inversions.csv", encoding: .utf8)
-        #expect(inversions.split(separator: "\n").count == 81)
-        for model in ["softmax", "mlp"] {
+        // One inversion per subject and target model.
+        let inversions = try CSVFile("\(a)/inversions.csv")
+        #expect(inversions.rows.count == 40 * targets.count)
+        for model in targets {
             for s in [1, 40] {
                 let png = "\(a)/\(model)/" + String(format: "s%02d.png", s)
                 #expect(FileManager.default.fileExists(atPath: png))
@@ -62,22 +80,36 @@ import Testing
             }
             #expect(FileManager.default.fileExists(atPath: "\(a)/reconstructions-\(model).png"))
             #expect(FileManager.default.fileExists(atPath: "\(a)/models/\(model)/layer0.weight.npy"))
+            #expect(FileManager.default.fileExists(atPath: "\(a)/models/\(model)/layers.txt"))
         }
-        let timings = try String(contentsOfFile: "\(a)/timings.csv", encoding: .utf8)
-        #expect(
-            timings.hasPrefix("what,seconds,paper_seconds\n") && timings.contains("mi_face_mlp_per_face,") && timings.contains(",1298.7\n"))
+        let timings = try CSVFile("\(a)/timings.csv")
+        #expect(timings.header == ["what", "seconds", "paper_seconds"])
+        #expect(timings.row(["what": "mi_face_mlp_per_face"])["paper_seconds"] == "1298.7")
         for name in [
             "models.csv", "inversions.csv", "summary.csv", "variants.csv", "config.csv", "rounding.csv", "monitor.csv", "surrogates.csv",
         ] {
-            let header = try String(contentsOfFile: "\(a)/\(name)", encoding: .utf8).prefix { $0 != "\n" }
-            #expect(!header.contains("seconds"), "\(name) holds a wall-clock column: \(header)")
+            #expect(!(try CSVFile("\(a)/\(name)")).header.contains { $0.contains("seconds") }, "\(name) holds a wall-clock column")
         }
         let report = try String(contentsOfFile: "\(a)/report.md", encoding: .utf8)
         #expect(report.contains("1298.7") && report.contains("mean_face") && report.contains("The paper's claims beside ours"))
-        let claims = try String(contentsOfFile: "\(a)/claims.csv", encoding: .utf8)
-        #expect(claims.hasPrefix("claim,measured,verdict\n") && claims.contains("line-up"))
+        let claims = try CSVFile("\(a)/claims.csv")
+        #expect(claims.header == ["claim", "measured", "verdict"] && claims.rows.contains { $0["claim"]?.contains("line-up") == true })
         #expect(try ExperimentProcess.leftovers(in: a).isEmpty)
         #expect(try ExperimentProcess.partials(beside: a).isEmpty)
+    }
+
+    @Test(.enabled(if: ready, "needs the built executable and the AT&T faces"))
+    func theSameSeedGivesTheSameFilesAndAnotherSeedOthers() throws {
+        let (a, b, c) = (temp(), temp(), temp())
+        defer { for d in [a, b, c] { try? FileManager.default.removeItem(atPath: d) } }
+        let data = try #require(FacesExperimentTests.data)
+        let short = FacesExperimentTests.short + ["--data", data]
+        #expect(try run(short + ["--seed", "3", "--out", a]).status == 0)
+        #expect(try run(short + ["--seed", "3", "--out", b]).status == 0)
+        // Every file but timings.csv (the wall-clock times) is byte-identical: CSVs, PNGs, .npy, the report.
+        #expect(try ExperimentProcess.differences(a, b) == [])
+        #expect(try run(short + ["--seed", "4", "--out", c]).status == 0)
+        #expect(try ExperimentProcess.differences(a, c).contains("inversions.csv"))
     }
 
     @Test(.enabled(if: ready, "needs the built executable and the AT&T faces"))
@@ -85,7 +117,7 @@ import Testing
         let out = temp()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let data = try #require(FacesExperimentTests.data)
-        let r = try run(["--quick", "--alpha", "40", "--lineups", "3", "--gamma", "2", "--out", out, "--data", data])
+        let r = try run(FacesExperimentTests.short + ["--alpha", "40", "--lineups", "3", "--gamma", "2", "--out", out, "--data", data])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(r.stdout.contains("--quick: mlp_hidden 300 (default 3000"))
         #expect(!r.stdout.contains("--quick: alpha"))
@@ -93,8 +125,7 @@ import Testing
         #expect(
             config.contains("\nalpha,40,option\n") && config.contains("\nlineups,3,option\n") && config.contains("\ngamma,2.0,option\n"))
         #expect(config.contains("\nmlp_hidden,300,quick\n") && config.contains("\nbeta,100,default\n"))
-        let iterations = try String(contentsOfFile: "\(out)/inversions.csv", encoding: .utf8).split(separator: "\n").dropFirst()
-            .compactMap { Int($0.split(separator: ",")[3]) }
+        let iterations = try CSVFile("\(out)/inversions.csv").rows.compactMap { Int($0["iterations"] ?? "") }
         #expect(iterations.count == 80 && iterations.allSatisfy { $0 <= 40 })
         let report = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
         #expect(report.contains("gamma 2.0 read as a confidence threshold") && report.contains("gamma = 2.000"))
@@ -107,13 +138,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: out) }
         let data = try #require(FacesExperimentTests.data)
         let e = FacesExperimentTests.experiment
-        let first = try e.run(["--quick", "--seed", "3", "--alpha", "30", "--out", out, "--data", data])
+        let first = try e.run(FacesExperimentTests.short + ["--seed", "3", "--out", out, "--data", data])
         #expect(first.status == 0, "stderr: \(first.stderr)")
         let before = try ExperimentProcess.snapshot(out)
         #expect(before.count > 150)
         // During training, during the attack, and while writing (the models and faces are in the partial folder then).
         for (point, signal) in [("section-2", SIGTERM), ("section-3", SIGINT), ("report.md", SIGTERM), ("section-5", SIGHUP)] {
-            let r = try e.interrupt(["--quick", "--seed", "4", "--out", out], pauseAt: point, signal: signal, data: data)
+            let r = try e.interrupt(FacesExperimentTests.short + ["--seed", "4", "--out", out], pauseAt: point, signal: signal, data: data)
             #expect(r.status == 128 + signal, "\(point): exit \(r.status), stderr \(r.stderr)")
             #expect(r.stderr.contains("the partial results were removed"))
             #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack dump"))

@@ -75,16 +75,16 @@ import Testing
         #expect(try ExperimentProcess.leftovers(in: a).isEmpty && ExperimentProcess.partials(beside: a).isEmpty)
     }
 
-    /// defences.csv has a row per policy and training defence with the issue's columns, and dp_audit.csv finds every
+    /// defences.csv has a row per policy and training defence with the attack columns, and dp_audit.csv finds every
     /// DP model within its bound.
     func checkDefences(_ folder: String) throws {
-        let table = try rows("\(folder)/defences.csv")
+        let table = try CSVFile("\(folder)/defences.csv")
         #expect(
-            table[0].prefix(10) == [
+            table.header.prefix(10) == [
                 "dataset", "defence", "setting", "train_accuracy", "test_accuracy", "epsilon", "delta", "shokri_auc",
                 "shokri_tpr_at_1pct_fpr", "shokri_advantage",
             ])
-        let location = table.dropFirst().filter { $0[0] == "location" }.map { "\($0[1]) \($0[2])" }
+        let location = table.rows(where: ["dataset": "location"]).map { "\($0["defence"] ?? "") \($0["setting"] ?? "")" }
         #expect(
             location == [
                 "none ", "output_policy top-1", "output_policy top-3", "output_policy round-0.1", "output_policy round-0.001",
@@ -92,19 +92,64 @@ import Testing
                 "dropout 0.5", "dp_sgd eps 2",
             ], "\(location)")
         // Adult has two classes: no top-3.
-        #expect(!table.contains { $0[0] == "adult" && $0[2] == "top-3" })
-        let dp = try #require(table.first { $0[0] == "location" && $0[1] == "dp_sgd" })
-        #expect(Double(dp[5])! <= 2 && Double(dp[5])! > 1.9 && dp[6] == "0.001")
-        // Under labels only, the confidence attacks are empty and the label attacks score as without a policy.
-        let header = table[0]
-        let label = try #require(table.first { $0[0] == "location" && $0[2] == "label" })
-        let none = try #require(table.first { $0[0] == "location" && $0[1] == "none" })
-        let lira = try #require(header.firstIndex(of: "lira_online_auc"))
-        let gap = try #require(header.firstIndex(of: "label_robustness_auc"))
-        #expect(label[lira] == "" && none[lira] != "" && label[gap] == none[gap])
-        let audit = try rows("\(folder)/dp_audit.csv")
-        #expect(audit.count > 1 && audit.dropFirst().allSatisfy { $0.last == "within bound" })
+        #expect(table.rows(where: ["dataset": "adult", "setting": "top-3"]).isEmpty)
+        let dp = table.row(["dataset": "location", "defence": "dp_sgd"])
+        let epsilon = Double(dp["epsilon"] ?? "") ?? .nan
+        #expect(epsilon <= 2 && epsilon > 1.9 && dp["delta"] == "0.001")
+        try checkLabelsOnly(table)
+        let audit = try CSVFile("\(folder)/dp_audit.csv")
+        #expect(!audit.rows.isEmpty && audit.rows.allSatisfy { $0["verdict"] == "within bound" })
         #expect(FileManager.default.fileExists(atPath: "\(folder)/defences.png"))
+    }
+
+    /// Under labels only, the confidence attacks are empty and the label attacks score as without a policy.
+    func checkLabelsOnly(_ table: CSVFile) throws {
+        let label = table.row(["dataset": "location", "setting": "label"])
+        let none = table.row(["dataset": "location", "defence": "none"])
+        #expect(label["lira_online_auc"] == "" && none["lira_online_auc"] != "")
+        #expect(label["label_robustness_auc"] != nil && label["label_robustness_auc"] == none["label_robustness_auc"])
+    }
+
+    /// The plain `--quick` run as a user makes it (every dataset, every defence), once: what it wrote and the
+    /// pattern of the papers on real data.
+    @Test(.enabled(if: ready, "needs the built executable and the four datasets"))
+    func theQuickRunWritesEveryOutputAndEveryDefenceHolds() throws {
+        let data = try #require(Self.data)
+        let out = ExperimentProcess.shared("Shokri2017Membership-quick")
+        let cache = ExperimentProcess.shared("Shokri2017Membership-quick-models")
+        try? FileManager.default.removeItem(atPath: cache)
+        let r = try Self.experiment.run(["--quick", "--seed", "2017", "--out", out, "--model-cache", cache, "--data", data])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        for f in [
+            "config.csv", "timings.csv", "claims.csv", "headline.txt", "report.md", "models.csv", "attacks.csv", "scores.csv",
+            "references.csv", "roc-location.png", "roc-adult.png", "roc-mnist.png", "roc-faces.png", "attacks.png", "gap.png",
+            "lira-vs-references.png", "exposed-mnist.png", "exposed-faces.png", "defences.csv", "dp_audit.csv", "defences.png",
+        ] {
+            #expect(((try? FileManager.default.attributesOfItem(atPath: "\(out)/\(f)")[.size] as? Int) ?? 0) > 0, "\(f) missing or empty")
+        }
+        let attacks = try CSVFile("\(out)/attacks.csv")
+        #expect(attacks.values("dataset") == ["location", "adult", "mnist", "faces"])
+        // Every attack on every dataset (the faces add the mirror-augmented LiRA rows).
+        let perDataset = attacks.rows(where: ["dataset": "location"]).count
+        #expect(perDataset == 18)
+        for d in ["adult", "mnist"] { #expect(attacks.rows(where: ["dataset": d]).count == perDataset) }
+        #expect(attacks.rows(where: ["dataset": "faces"]).count == perDataset + 2)
+        // Location leaks (RMIA AUC above 0.9, the loss attack above 0.8); Adult barely generalises worse than it fits.
+        #expect(attacks.number("auc", ["dataset": "location", "attack": "rmia"]) > 0.9)
+        #expect(attacks.number("auc", ["dataset": "location", "attack": "loss"]) > 0.8)
+        for row in attacks.rows(where: ["dataset": "adult"]) { #expect((Double(row["auc"] ?? "") ?? 1) <= 0.65, "\(row)") }
+        // No attack beats a DP model's (epsilon, delta) bound, and every DP world reaches its target epsilon.
+        let audit = try CSVFile("\(out)/dp_audit.csv")
+        #expect(!audit.rows.isEmpty)
+        for row in audit.rows {
+            #expect(row["verdict"] == "within bound", "\(row)")
+            #expect((Double(row["epsilon"] ?? "") ?? .infinity) <= (Double(row["target_epsilon"] ?? "") ?? 0) + 0.001, "\(row)")
+        }
+        let defences = try CSVFile("\(out)/defences.csv")
+        // none, 7 output policies, 4 L2 strengths, early stopping, dropout, 4 DP budgets.
+        #expect(defences.rows(where: ["dataset": "location"]).count == 18)
+        try checkLabelsOnly(defences)
+        #expect(try ExperimentProcess.partials(beside: out).isEmpty)
     }
 
     /// Models trained in three shards (three processes sharing one cache folder) give byte-identical results to models

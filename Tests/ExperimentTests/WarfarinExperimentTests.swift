@@ -15,13 +15,6 @@ import Testing
         "privacy_trials.csv", "claims.csv", "timings.csv",
     ]
 
-    /// Rows of a CSV file written by the run (no quoted commas in the columns read here).
-    func table(_ path: String) throws -> [[String]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
-            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        }
-    }
-
     @Test(.enabled(if: ready, "needs the built executable and the IWPC table"))
     func quickRunReproducesTheShapeOfThePaperAndTheSameSeedGivesTheSameFiles() throws {
         let (a, b, c) = (ExperimentProcess.temp(), ExperimentProcess.temp(), ExperimentProcess.temp())
@@ -50,20 +43,23 @@ import Testing
         #expect(FileManager.default.contents(atPath: "\(a)/attacks.csv") != FileManager.default.contents(atPath: "\(c)/attacks.csv"))
 
         // attacks.csv: every target x cohort x method, and the paper's pattern on real data.
-        let attacks = try table("\(a)/attacks.csv")
-        #expect(attacks[0] == ["target", "cohort", "method", "accuracy", "auc", "n"])
-        #expect(Set(attacks.dropFirst().map { "\($0[0]) \($0[1]) \($0[2])" }).count == 2 * 2 * 8)
-        func row(_ t: String, _ cohort: String, _ m: String) -> [String] {
-            attacks.first { $0[0] == t && $0[1] == cohort && $0[2] == m } ?? []
+        let attacks = try CSVFile("\(a)/attacks.csv")
+        #expect(attacks.header == ["target", "cohort", "method", "accuracy", "auc", "n"])
+        let methods = attacks.values("method")
+        #expect(methods.count == 8 && attacks.values("target") == ["VKORC1", "CYP2C9"] && attacks.values("cohort").count == 2)
+        #expect(attacks.rows.count == 2 * 2 * methods.count)
+        func accuracy(_ t: String, _ cohort: String, _ m: String) -> Double {
+            attacks.number("accuracy", ["target": t, "cohort": cohort, "method": m])
         }
-        func accuracy(_ t: String, _ cohort: String, _ m: String) -> Double { Double(row(t, cohort, m).dropFirst(3).first ?? "") ?? .nan }
         for cohort in ["training", "held_out"] {
             #expect(accuracy("VKORC1", cohort, "model_inversion") > accuracy("VKORC1", cohort, "baseline") + 0.1)
             #expect(accuracy("VKORC1", cohort, "ideal") >= accuracy("VKORC1", cohort, "model_inversion"))
             #expect(abs(accuracy("CYP2C9", cohort, "model_inversion") - accuracy("CYP2C9", cohort, "baseline")) < 0.03)
             for t in ["VKORC1", "CYP2C9"] {
                 // The paper's attacker is the marginal prior's.
-                #expect(row(t, cohort, "model_inversion").dropFirst(3) == row(t, cohort, "model_inversion_marginal").dropFirst(3))
+                let paper = attacks.row(["target": t, "cohort": cohort, "method": "model_inversion"])
+                let marginal = attacks.row(["target": t, "cohort": cohort, "method": "model_inversion_marginal"])
+                #expect(paper["accuracy"] == marginal["accuracy"] && paper["auc"] == marginal["auc"])
             }
             // Race-group genotype frequencies carry what the marginal attacker misses; the dose adds to demographics.
             #expect(
@@ -71,38 +67,41 @@ import Testing
             #expect(accuracy("VKORC1", cohort, "ideal") > accuracy("VKORC1", cohort, "ideal_without_dose"))
             #expect(accuracy("VKORC1", cohort, "ideal") > accuracy("VKORC1", cohort, "ideal_without_race"))
         }
+        // With the race-conditional prior the VKORC1 inversion comes within 5 points of the ideal classifier.
+        #expect(accuracy("VKORC1", "training", "ideal") - accuracy("VKORC1", "training", "model_inversion_race_prior") <= 0.05)
 
         // Paired summaries over the redrawn splits: the ideal's gap to itself is zero; every split and method is there.
-        let paired = try table("\(a)/paired.csv")
-        #expect(paired[0].prefix(4) == ["target", "method", "cohort", "splits"])
-        #expect(paired.count == 1 + 2 * 8 * 2)
-        for p in paired.dropFirst() where p[1] == "ideal" { #expect(p[6] == "0.0000" && p[3] == "5") }
-        #expect(try table("\(a)/splits.csv").count == 1 + 5 * 2 * 8)
-        let fits = try table("\(a)/ideal_fit.csv")
-        let own = fits.filter { $0.last == "yes" }
-        #expect(own.count == 2 && own.allSatisfy { (Double($0[8]) ?? 1) < 1e-9 && $0[3] == "converged" })
-        let priors = try table("\(a)/priors.csv")
-        #expect(priors.contains { $0.prefix(3) == ["VKORC1", "race_prior", "Asian"] && $0[4] == "A/A" && (Double($0[5]) ?? 0) > 0.7 })
+        let paired = try CSVFile("\(a)/paired.csv")
+        #expect(paired.header.prefix(4) == ["target", "method", "cohort", "splits"])
+        #expect(paired.rows.count == 2 * methods.count * 2)
+        for p in paired.rows(where: ["method": "ideal"]) { #expect(p["gap_to_ideal_mean"] == "0.0000" && p["splits"] == "5") }
+        let splits = try CSVFile("\(a)/splits.csv")
+        #expect(splits.values("split").count == 5 && splits.rows.count == 5 * 2 * methods.count)
+        let own = try CSVFile("\(a)/ideal_fit.csv").rows(where: ["run_setting": "yes"])
+        #expect(own.count == 2 && own.allSatisfy { (Double($0["largest_gradient"] ?? "") ?? 1) < 1e-9 && $0["stopping"] == "converged" })
+        let priors = try CSVFile("\(a)/priors.csv")
+        let asian = priors.rows(where: ["target": "VKORC1", "prior": "race_prior", "group": "Asian", "genotype": "A/A"])
+        #expect(asian.count == 1 && (Double(asian.first?["probability"] ?? "") ?? 0) > 0.7)
         let bars = try PNG.read("\(a)/priors.png", channels: 3)
         #expect(bars.width == 2 * 640)
 
         // The fitted model is the IWPC algorithm's: VKORC1 A/A and weight close to the published values.
-        let coefficients = try table("\(a)/coefficients.csv")
-        #expect(coefficients[0] == ["coefficient", "fitted", "published_iwpc"])
+        let coefficients = try CSVFile("\(a)/coefficients.csv")
+        #expect(coefficients.header == ["coefficient", "fitted", "published_iwpc"])
         for name in ["vkorc1_AA", "weight_kg"] {
-            let row = try #require(coefficients.first { $0[0] == name })
-            #expect(abs((Double(row[1]) ?? .nan) - (Double(row[2]) ?? .nan)) < 0.2, "\(name): \(row)")
+            let fitted = coefficients.number("fitted", ["coefficient": name])
+            #expect(abs(fitted - coefficients.number("published_iwpc", ["coefficient": name])) < 0.2, "\(name)")
         }
 
         // privacy.csv: the non-private row and five budgets; the smallest budget costs attack and dosing alike.
-        let privacy = try table("\(a)/privacy.csv")
-        #expect(privacy[0].prefix(4) == ["epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd"])
-        #expect(privacy.dropFirst().map { $0[0] } == ["non_private", "0.25", "1", "5", "20", "100"])
-        let open = privacy[1]
-        let tight = privacy[2]
-        #expect((Double(tight[2]) ?? 1) < (Double(open[2]) ?? 0) - 0.05)
-        #expect((Double(tight[8]) ?? 1) < (Double(open[8]) ?? 0))  // within 20 %
-        #expect(try table("\(a)/privacy_trials.csv").count == 1 + 1 + 5 * 5)
+        let privacy = try CSVFile("\(a)/privacy.csv")
+        #expect(privacy.header.prefix(4) == ["epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd"])
+        #expect(privacy.values("epsilon") == ["non_private", "0.25", "1", "5", "20", "100"])
+        func privateMean(_ column: String, _ epsilon: String) -> Double { privacy.number(column, ["epsilon": epsilon]) }
+        #expect(privateMean("vkorc1_accuracy_mean", "0.25") < privateMean("vkorc1_accuracy_mean", "non_private") - 0.05)
+        #expect(privateMean("within_20_percent_mean", "0.25") < privateMean("within_20_percent_mean", "non_private"))
+        let trials = try CSVFile("\(a)/privacy_trials.csv")
+        #expect(trials.rows.count == 1 + (privacy.values("epsilon").count - 1) * 5)
 
         let figure = try PNG.read("\(a)/privacy.png", channels: 3)
         #expect(figure.width == 3 * 560 && figure.height == 520)
