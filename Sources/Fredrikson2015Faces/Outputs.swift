@@ -150,16 +150,22 @@ enum Outputs {
         // One row of reconstructions per r, the same subjects in every row: softmax's, then the MLP's.
         let w = r.faces.width
         let h = r.faces.height
-        for (attack, file) in [("black_box", "rounding.png"), ("surrogate", "rounding-surrogate.png")] {
+        let steps = Array(Set(r.sweep.map(\.rounding))).sorted()
+        for (attack, file, name) in [
+            ("black_box", "rounding.png", "black-box MI-Face"), ("surrogate", "rounding-surrogate.png", "MI-Face on a stolen copy"),
+        ] {
             var tiles: [Image8] = []
-            var columns = 0
-            for step in Array(Set(r.sweep.map(\.rounding))).sorted() {
+            var columns: [String] = []
+            for step in steps {
                 let row = r.sweep.filter { $0.attack == attack && $0.rounding == step }
-                let faces = row.flatMap(\.inversions)
-                columns = faces.count
-                tiles += faces.map { Image8.contrastStretched($0.image, width: w, height: h) }
+                columns = row.flatMap { run in run.inversions.map { "\(run.model) s\($0.label + 1)" } }
+                tiles += row.flatMap(\.inversions).map { Image8.contrastStretched($0.image, width: w, height: h) }
             }
-            if columns > 0 { try run.write(ImageGrid.make(tiles, columns: columns), to: file) }
+            guard !columns.isEmpty else { continue }
+            let grid = LabelledGrid(
+                title: "\(name) under rounded confidences", rowAxis: "rounding step r", columnAxis: "target model and subject",
+                rowLabels: steps.map { $0 == 0 ? "none" : "r = \($0)" }, columnLabels: columns)
+            try run.write(try grid.render(tiles), to: file)
         }
 
         var monitor = CSVTable(header: [

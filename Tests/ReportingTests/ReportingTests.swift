@@ -59,3 +59,23 @@ struct MarkdownTests {
         #expect(md.text == "| a | b |\n|---|---|\n| x\\|y | 2 |\n\n")
     }
 }
+
+/// A labelled grid keeps every tile's pixels and writes its labels in the margins.
+struct LabelledGridTests {
+    @Test func tilesArePlacedAndLabelsDrawnAroundThem() throws {
+        let tile = Image8(width: 20, height: 10, fill: 90)
+        let grid = LabelledGrid(
+            title: "title", rowAxis: "rows", columnAxis: "columns", rowLabels: ["r = 0.1", "none"], columnLabels: ["a", "b", "c"])
+        let image = try grid.render([Image8](repeating: tile, count: 6))
+        #expect(image.channels == 3)
+        let tilePixels = stride(from: 0, to: image.pixels.count, by: 3).filter { image.pixels[$0] == 90 }.count
+        #expect(tilePixels == 6 * 20 * 10)
+        // Dark text pixels left of the grid (row labels) and above it (title, column labels).
+        func dark(_ x: Int, _ y: Int) -> Bool { image.pixels[(y * image.width + x) * 3] < 60 }
+        let firstTileX = (0..<image.width).first { x in (0..<image.height).contains { image.pixels[($0 * image.width + x) * 3] == 90 } }!
+        let firstTileY = (0..<image.height).first { y in (0..<image.width).contains { image.pixels[(y * image.width + $0) * 3] == 90 } }!
+        #expect((0..<firstTileX).contains { x in (firstTileY..<image.height).contains { dark(x, $0) } })
+        #expect((0..<firstTileY).contains { y in (0..<image.width).contains { dark($0, y) } })
+        #expect(throws: ReportingError.self) { try grid.render([tile]) }
+    }
+}
