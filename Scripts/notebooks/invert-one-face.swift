@@ -33,7 +33,7 @@ let model = NeuralClassifier(try ModelIO.load(from: modelFolder))
 print("model: \(model.inputSize) inputs, \(model.classCount) classes, \(model.network.parameterCount) parameters")
 
 // The attacker gets white-box access through the oracle, which counts every query.
-let oracle = try Oracle(model, access: .whiteBox)
+let oracle = WhiteBoxOracle(model)
 var attack = MIFace()
 attack.cost = .negativeLogP
 let inversion = try attack.run(labels: [subject - 1], oracle: oracle)[0]

@@ -93,7 +93,7 @@ struct Benchmarks: ParsableCommand {
             var attack = MIFace()
             attack.alpha = iterations
             attack.stopsEarly = false
-            let oracle = try Oracle(net, access: .whiteBox)
+            let oracle = WhiteBoxOracle(net)
             let start = Date()
             _ = try attack.run(labels: Array(0..<40), oracle: oracle)
             let seconds = Date().timeIntervalSince(start)
@@ -105,9 +105,9 @@ struct Benchmarks: ParsableCommand {
 
             var pixel = attack
             pixel.alpha = pixelIterations
-            pixel.usesFactoredDescent = false
+            pixel.space = .pixels
             let start2 = Date()
-            _ = try pixel.run(labels: Array(0..<40), oracle: try Oracle(net, access: .whiteBox))
+            _ = try pixel.run(labels: Array(0..<40), oracle: WhiteBoxOracle(net))
             let perIteration = Date().timeIntervalSince(start2) / Double(pixelIterations + 1)
             let pixelFLOPs = 40 * 3 * net.network.forwardFLOPsPerRow
             rows.append([
@@ -152,7 +152,8 @@ struct Benchmarks: ParsableCommand {
         let attack = RegressionInversion(prior: [1.0 / 3, 1.0 / 3, 1.0 / 3], sigma: Double(model.residualStandardDeviation(x: x, y: y)))
         let observed = IWPCDosing.target(genotyped)
         let (inv, invReps) = try timeRepeatedThrowing {
-            _ = try attack.run(RegressionOracle(model, access: .whiteBox), candidates: candidates, observed: observed)
+            _ = try attack.run(
+                WhiteBoxOracle(model), targets: AttributeTargets(candidates: candidates, valueCount: 3, observed: observed))
         }
         rows.append([
             "VKORC1 inversion", "\(genotyped.count) patients x 3", String(format: "%.3f ms", 1000 * inv),
@@ -245,8 +246,8 @@ struct Benchmarks: ParsableCommand {
         var perAttack = [Double](repeating: 0, count: attacks.count)
         for t in 0..<targets {
             let a = audit(t)
-            let confidences = try Oracle(networks[t], access: .blackBox)
-            let labels = try Oracle(networks[t], access: .blackBox, policy: .labelOnly)
+            let confidences = try BlackBoxOracle(networks[t])
+            let labels = try BlackBoxOracle(networks[t], policy: .labelOnly)
             for (k, attack) in attacks.enumerated() {
                 let s = Date()
                 _ = try attack.run(target: attack.needs == .labels ? labels : confidences, audit: a, using: &attackRNG)

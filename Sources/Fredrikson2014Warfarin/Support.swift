@@ -161,10 +161,12 @@ struct AttackResult {
 func invert(_ model: LinearRegression, targets: Targets, prior: AttributePrior, sigma: Float) throws -> (
     score: AttributeScore, queries: Int
 ) {
-    let oracle = RegressionOracle(model, access: .whiteBox)
+    let oracle = WhiteBoxOracle(model)
     let attack = RegressionInversion(prior: prior, sigma: Double(sigma))
     let groups = prior.groupCount > 1 ? targets.groups : nil
-    let inference = try attack.run(oracle, candidates: targets.candidates, observed: targets.observed, groups: groups)
+    let inference = try attack.run(
+        oracle,
+        targets: AttributeTargets(candidates: targets.candidates, valueCount: prior.valueCount, observed: targets.observed, groups: groups))
     return (AttributeScore(inference, truth: targets.truth), oracle.queries)
 }
 

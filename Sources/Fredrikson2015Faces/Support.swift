@@ -41,7 +41,7 @@ struct AttackRun {
     let model: TrainedModel
     let attack: MIFace
     let access: AccessLevel
-    let inversions: [Inversion]
+    let inversions: [Reconstruction]
     let seconds: Double
     let queries: Int
     var scores: [ImageScore] = []
@@ -69,7 +69,7 @@ struct AttackRun {
 
     /// Runs `attack` white-box against `model` for every label, with a progress bar over labels.
     static func run(_ attack: MIFace, model: TrainedModel, labels: [Int], quiet: Bool = false) throws -> AttackRun {
-        let oracle = try Oracle(model.network, access: .whiteBox)
+        let oracle = WhiteBoxOracle(model.network)
         let bar = quiet ? nil : Progress("invert \(model.name)", total: labels.count, unit: "faces")
         let start = Date()
         let inversions = try attack.run(labels: labels, oracle: oracle) { done, _ in bar?.update(done) }

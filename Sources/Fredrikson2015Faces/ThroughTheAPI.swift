@@ -20,7 +20,7 @@ struct APIAttackRun {
     let method: String
     /// The rounding step of the answers (0: unrounded).
     let rounding: Float
-    let inversions: [Inversion]
+    let inversions: [Reconstruction]
     /// Every query the oracle counted for this run (the extraction's included).
     let oracleQueries: Int
     /// Queries spent on stealing the model (surrogate only).
@@ -51,12 +51,10 @@ enum APIAttacks {
     static func blackBox(
         _ m: TrainedModel, attack: MIFace, estimator: FiniteDifferences, labels: [Int], rounding: Float, quiet: Bool = false
     ) throws -> APIAttackRun {
-        let oracle = try Oracle(m.network, access: .blackBox, policy: roundingPolicy(rounding))
-        var a = attack
-        a.gradientSource = .finiteDifferences(estimator)
+        let oracle = try BlackBoxOracle(m.network, policy: roundingPolicy(rounding))
         let bar = quiet ? nil : Progress("black-box \(m.name) \(estimator) r=\(roundingName(rounding))", total: labels.count, unit: "faces")
         let start = Date()
-        let inversions = try a.run(labels: labels, oracle: oracle) { done, _ in bar?.update(done) }
+        let inversions = try attack.run(labels: labels, oracle: oracle, estimator: estimator) { done, _ in bar?.update(done) }
         let seconds = Date().timeIntervalSince(start)
         bar?.finish()
         return APIAttackRun(
@@ -64,9 +62,9 @@ enum APIAttacks {
             oracleQueries: oracle.queries, extractionQueries: 0, seconds: seconds)
     }
 
-    /// White-box MI-Face through an oracle with the rounding policy (which white-box access never sees).
+    /// White-box MI-Face beside an API that rounds by `rounding` (which white-box access never sees).
     static func whiteBox(_ m: TrainedModel, attack: MIFace, labels: [Int], rounding: Float) throws -> APIAttackRun {
-        let oracle = try Oracle(m.network, access: .whiteBox, policy: roundingPolicy(rounding))
+        let oracle = WhiteBoxOracle(m.network)
         let start = Date()
         let inversions = try attack.run(labels: labels, oracle: oracle)
         return APIAttackRun(
@@ -80,7 +78,7 @@ enum APIAttacks {
         _ m: TrainedModel, attack: MIFace, labels: [Int], rounding: Float, publicInputs: Matrix, surrogateHidden: Int,
         surrogateEpochs: Int, test: ImageDataset, using rng: inout SeededGenerator
     ) throws -> APIAttackRun {
-        let oracle = try Oracle(m.network, access: .blackBox, policy: roundingPolicy(rounding))
+        let oracle = try BlackBoxOracle(m.network, policy: roundingPolicy(rounding))
         let start = Date()
         let stolen: StolenModel
         let method: String
@@ -96,9 +94,7 @@ enum APIAttacks {
             stolen = try RetrainingExtraction(settings: settings).extract(start: initial, inputs: publicInputs, from: oracle, using: &rng)
             method = "retraining_\(publicInputs.rows)"
         }
-        var a = attack
-        a.gradientSource = .surrogate(stolen.network)
-        let inversions = try a.run(labels: labels, oracle: oracle)
+        let inversions = try attack.run(labels: labels, holding: stolen.network)
         let seconds = Date().timeIntervalSince(start)
         let agreement = stolen.network.accuracy(test.images, labels: m.network.predict(test.images))
         return APIAttackRun(
@@ -204,8 +200,8 @@ enum MonitorStudy {
                     queriesUntilDetection: times.isEmpty ? nil : times[times.count / 2], unnatural: v.map(\.unnatural).reduce(0, +),
                     duplicates: v.map(\.duplicates).reduce(0, +), identification: identification))
         }
-        func serve(_ m: TrainedModel) throws -> Oracle {
-            let o = try Oracle(m.network, access: .blackBox)
+        func serve(_ m: TrainedModel) throws -> BlackBoxOracle<NeuralClassifier> {
+            let o = try BlackBoxOracle(m.network)
             o.observer = { client, x, _ in monitor.observe(client: client, inputs: x) }
             return o
         }
@@ -222,9 +218,7 @@ enum MonitorStudy {
         summarise("benign", "varied held-out photos (shifts, brightness, noise), \(s.benignQueries) each", benign)
 
         // The attacks as this experiment runs them.
-        var bb = s.attack
-        bb.gradientSource = .finiteDifferences(s.estimator)
-        let found = try bb.run(labels: s.labels, oracle: softmax, client: "black_box")
+        let found = try s.attack.run(labels: s.labels, oracle: softmax, estimator: s.estimator, client: "black_box")
         summarise(
             "black_box", "black-box MI-Face (\(s.estimator)) on softmax, \(s.labels.count) subjects", ["black_box"],
             identification: identify(found, s.scorer, using: &rng))
@@ -246,7 +240,7 @@ enum MonitorStudy {
             let name = "adaptive_cover_\(cover)"
             var sent = 0
             var coverRNG = rng.derived(100 + UInt64(cover))
-            let oracle = try Oracle(s.softmax.network, access: .blackBox)
+            let oracle = try BlackBoxOracle(s.softmax.network)
             oracle.observer = { client, x, _ in
                 // Each probe followed by `cover` varied public photos, as the monitor sees the stream.
                 var stream: [[Float]] = []
@@ -257,9 +251,7 @@ enum MonitorStudy {
                 sent += stream.count
                 monitor.observe(client: client, inputs: Matrix(rowVectors: stream))
             }
-            var a = s.attack
-            a.gradientSource = .finiteDifferences(spread)
-            let faces = try a.run(labels: s.labels, oracle: oracle, x0: mean, client: name)
+            let faces = try s.attack.run(labels: s.labels, oracle: oracle, estimator: spread, x0: mean, client: name)
             summarise(
                 name, "knows the monitor: random directions in a face basis, probes of length 10, \(cover) cover photos per probe",
                 [name], queries: Double(sent), identification: identify(faces, s.scorer, using: &rng))
@@ -267,7 +259,7 @@ enum MonitorStudy {
         return (rows, monitor)
     }
 
-    static func identify(_ found: [Inversion], _ scorer: InversionScorer, using rng: inout SeededGenerator) -> Double {
+    static func identify(_ found: [Reconstruction], _ scorer: InversionScorer, using rng: inout SeededGenerator) -> Double {
         let scores = scorer.score(Matrix(rowVectors: found.map(\.image)), subjects: found.map(\.label), using: &rng)
         return ScoreSummary(scores).nearestNeighbour
     }

@@ -93,3 +93,22 @@ public enum Softmax {
 #else
     import Darwin
 #endif
+
+/// Any classifier as one concrete type, for code that holds classifiers of several kinds (an oracle serves it like
+/// the classifier inside).
+public struct AnyClassifier: Classifier, Sendable {
+    /// The classifier inside.
+    public let base: any Classifier & Sendable
+
+    /// `base`, as any classifier.
+    public init(_ base: any Classifier & Sendable) {
+        self.base = base
+    }
+
+    /// The inner classifier's input length.
+    public var inputSize: Int { base.inputSize }
+    /// The inner classifier's class count.
+    public var classCount: Int { base.classCount }
+    /// The inner classifier's logits.
+    public func logits(_ x: Matrix) -> Matrix { base.logits(x) }
+}

@@ -61,7 +61,7 @@ func runAttacks(
     for t in 0..<targets {
         let audit = view.audit(target: t)
         for (k, attack) in list.enumerated() {
-            var attackRNG = rng.derived(UInt64(t * 1000) &+ stableHash(attack.name))
+            var attackRNG = rng.derived(UInt64(t * 1000) &+ StableHash.of(attack.name))
             let found = try attack.run(target: try attack.oracle(for: world.models[t], policy: policy), audit: audit, using: &attackRNG)
             evaluations[k].append(MembershipEvaluation(found, members: world.keep[t]))
             scores[k].append(found.scores)
@@ -73,11 +73,6 @@ func runAttacks(
         AttackResult(
             dataset: world.plan.dataset, attack: list[k].name, needs: list[k].needs, evaluations: evaluations[k], scores: scores[k])
     }
-}
-
-/// A hash of a name that does not change between runs (FNV-1a; Swift's `Hasher` is seeded per process).
-func stableHash(_ name: String) -> UInt64 {
-    name.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
 }
 
 /// TPR at 0.1 % FPR of the online and offline LiRA (fixed variance, as Carlini et al. advise for few models) and
@@ -106,7 +101,7 @@ struct ReferenceSweep {
                 for t in 0..<world.plan.targets {
                     let audit = world.audit(target: t).withReferences(count)
                     var r = rng.derived(UInt64(c * 100 + k * 10 + t))
-                    let scores = try attack.run(target: try Oracle(world.models[t], access: .blackBox), audit: audit, using: &r)
+                    let scores = try attack.run(target: try BlackBoxOracle(world.models[t]), audit: audit, using: &r)
                     guard scores.scores.allSatisfy({ $0.isFinite }) else { continue }
                     let e = MembershipEvaluation(scores, members: world.keep[t])
                     values.append((e.roc.tpr(atFPR: 0.001), e.roc.auc))

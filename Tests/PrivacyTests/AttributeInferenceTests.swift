@@ -39,12 +39,19 @@ struct SyntheticCohort {
     }
 }
 
+extension RegressionInversion {
+    /// The attack on targets built from these rows, observations and groups.
+    func run(_ oracle: any ValueOracle, candidates: Matrix, observed: [Float], groups: [Int]? = nil) throws -> AttributeInference {
+        try run(oracle, targets: AttributeTargets(candidates: candidates, valueCount: prior.valueCount, observed: observed, groups: groups))
+    }
+}
+
 struct RegressionInversionTests {
     let prior = [0.5, 0.3, 0.2]
 
     @Test func recoversAPlantedGenotypeFarAboveTheBaseline() throws {
         let c = SyntheticCohort(n: 1000, effect: 1.5, noise: 0.3, prior: prior, seed: 1)
-        let oracle = RegressionOracle(c.model, access: .blackBox)
+        let oracle = BlackBoxOracle(c.model)
         let attack = RegressionInversion(prior: prior, sigma: 0.3)
         let inference = try attack.run(oracle, candidates: c.candidates, observed: c.dose)
         let score = AttributeScore(inference, truth: c.genotype)
@@ -59,7 +66,7 @@ struct RegressionInversionTests {
     @Test func fallsToThePriorWhenTheGenotypeHasNoEffect() throws {
         let c = SyntheticCohort(n: 1000, effect: 0, noise: 0.3, prior: prior, seed: 2)
         let inference = try RegressionInversion(prior: prior, sigma: 0.3)
-            .run(RegressionOracle(c.model, access: .blackBox), candidates: c.candidates, observed: c.dose)
+            .run(BlackBoxOracle(c.model), candidates: c.candidates, observed: c.dose)
         #expect(inference.predictions.allSatisfy { $0 == 0 })  // the most frequent value, every time
         for p in inference.posteriors { for v in 0..<3 { #expect(abs(p[v] - prior[v]) < 1e-9) } }
         let score = AttributeScore(inference, truth: c.genotype)
@@ -71,14 +78,14 @@ struct RegressionInversionTests {
     @Test func aWeakEffectSitsBetweenBaselineAndCertainty() throws {
         let c = SyntheticCohort(n: 3000, effect: 0.4, noise: 0.6, prior: prior, seed: 3)
         let inference = try RegressionInversion(prior: prior, sigma: 0.6)
-            .run(RegressionOracle(c.model, access: .blackBox), candidates: c.candidates, observed: c.dose)
+            .run(BlackBoxOracle(c.model), candidates: c.candidates, observed: c.dose)
         let score = AttributeScore(inference, truth: c.genotype)
         let baseline = AttributeScore(MostFrequentValue(prior: prior).run(count: c.genotype.count), truth: c.genotype)
         #expect(score.accuracy > baseline.accuracy + 0.03 && score.accuracy < 0.9)
     }
 
     @Test func badSettingsAreRefusedWithAReason() {
-        let oracle = RegressionOracle(LinearRegression(weights: [1], intercept: 0), access: .blackBox)
+        let oracle = BlackBoxOracle(LinearRegression(weights: [1], intercept: 0))
         let x = Matrix(rowVectors: [[0], [1]])
         #expect { try RegressionInversion(prior: [0.5, 0.5], sigma: 0).run(oracle, candidates: x, observed: [1]) } throws: {
             "\($0)".contains("sigma")
@@ -87,7 +94,9 @@ struct RegressionInversionTests {
         #expect(throws: AttackError.self) {
             try RegressionInversion(prior: [0.5, 0.5], sigma: 1).run(oracle, candidates: x, observed: [1, 2])
         }
-        #expect(throws: OracleError.self) { try oracle.whiteBoxModel() }
+        // (`oracle.model` does not compile: a black-box oracle has no model to hand out.)
+        #expect(throws: AttackError.self) { try AttributeTargets(candidates: x, valueCount: 2, observed: [1], groups: [0, 1]) }
+        #expect { try oracle.query(Matrix(rows: 1, cols: 2)) } throws: { "\($0)".contains("rows of 1") }
     }
 
     @Test func theIdealClassifierLearnsAPlantedRelation() throws {
@@ -163,7 +172,7 @@ struct AttributePriorTests {
         for (estimated, planted) in zip(byGroup.distributions, GroupCohort.table) {
             for v in 0..<3 { #expect(abs(estimated[v] - planted[v]) < 0.03) }
         }
-        let oracle = RegressionOracle(c.model, access: .blackBox)
+        let oracle = BlackBoxOracle(c.model)
         let plain = try RegressionInversion(prior: marginal, sigma: 1).run(oracle, candidates: c.candidates, observed: c.dose)
         let informed = try RegressionInversion(prior: byGroup, sigma: 1)
             .run(oracle, candidates: c.candidates, observed: c.dose, groups: c.group)
@@ -188,11 +197,11 @@ struct AttributePriorTests {
     @Test func aUniformPriorMakesTheInversionTheLikelihoodArgmax() throws {
         let c = GroupCohort(n: 2000, effect: 0.7, noise: 0.9, seed: 12)
         let inference = try RegressionInversion(prior: try .uniform(valueCount: 3), sigma: 0.9)
-            .run(RegressionOracle(c.model, access: .blackBox), candidates: c.candidates, observed: c.dose)
+            .run(BlackBoxOracle(c.model), candidates: c.candidates, observed: c.dose)
         let predicted = c.model.predict(c.candidates)
         var differsFromMarginal = 0
         let marginal = try RegressionInversion(prior: try .marginal(c.genotype, valueCount: 3), sigma: 0.9)
-            .run(RegressionOracle(c.model, access: .blackBox), candidates: c.candidates, observed: c.dose)
+            .run(BlackBoxOracle(c.model), candidates: c.candidates, observed: c.dose)
         for i in c.dose.indices {
             let residuals = (0..<3).map { abs(c.dose[i] - predicted[i * 3 + $0]) }
             let closest = residuals.indices.min { residuals[$0] < residuals[$1] }!

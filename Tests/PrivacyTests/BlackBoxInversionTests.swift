@@ -12,8 +12,8 @@ import Testing
         return (NeuralClassifier(Network(layers: [Dense(weight: t, bias: [Float](repeating: 0, count: MIFaceTests.classes))])), t)
     }
 
-    static func blackBox(_ model: NeuralClassifier, policy: OutputPolicy = .full) throws -> Oracle {
-        try Oracle(model, access: .blackBox, policy: policy)
+    static func blackBox(_ model: NeuralClassifier, policy: OutputPolicy = .full) throws -> BlackBoxOracle<NeuralClassifier> {
+        try BlackBoxOracle(model, policy: policy)
     }
 
     @Test func finiteDifferencesMatchTheAnalyticGradient() throws {
@@ -54,8 +54,7 @@ import Testing
         a.alpha = 300
         a.cost = .negativeLogP
         let fd = FiniteDifferences(width: 10, height: 10, blockSize: 1, step: 1e-2)
-        a.gradientSource = .finiteDifferences(fd)
-        let result = try a.run(labels: Array(0..<MIFaceTests.classes), oracle: oracle, client: "mallory")
+        let result = try a.run(labels: Array(0..<MIFaceTests.classes), oracle: oracle, estimator: fd, client: "mallory")
         for inv in result {
             #expect(Statistics.correlation(inv.image, t.row(inv.label)) >= 0.9, "label \(inv.label)")
             #expect(inv.queries == (inv.iterations + 1) * fd.queriesPerStep)
@@ -74,20 +73,18 @@ import Testing
         var a = MIFace()
         a.alpha = 200
         a.cost = .negativeLogP
-        a.gradientSource = .finiteDifferences(FiniteDifferences(width: 10, height: 10, blockSize: 1, step: 1e-2))
+        let fd = FiniteDifferences(width: 10, height: 10, blockSize: 1, step: 1e-2)
         let labels = Array(0..<8)
-        let open = try a.run(labels: labels, oracle: try Self.blackBox(model))
-        let rounded = try a.run(labels: labels, oracle: try Self.blackBox(model, policy: .rounded(0.1)))
+        let open = try a.run(labels: labels, oracle: try Self.blackBox(model), estimator: fd)
+        let rounded = try a.run(labels: labels, oracle: try Self.blackBox(model, policy: .rounded(0.1)), estimator: fd)
         for (o, r) in zip(open, rounded) {
             #expect(Statistics.correlation(o.image, t.row(o.label)) >= 0.9, "label \(o.label) unrounded")
             #expect(r.failed && r.stopReason == .flatAnswers && r.image.allSatisfy { $0 == 0 })
             // The first step tried four probe lengths before giving up, each a counted query.
             #expect(r.queries == 4 * (1 + 2 * 100))
         }
-        // White-box access never sees the policy.
-        var w = a
-        w.gradientSource = .whiteBox
-        let white = try w.run(labels: [0], oracle: try Oracle(model, access: .whiteBox, policy: .rounded(0.1)))
+        // White-box access has no policy to see.
+        let white = try a.run(labels: [0], oracle: WhiteBoxOracle(model))
         #expect(Statistics.correlation(white[0].image, t.row(0)) >= 0.9)
     }
 
@@ -98,12 +95,10 @@ import Testing
         var a = MIFace()
         a.alpha = 100
         a.cost = .negativeLogP
-        a.gradientSource = .finiteDifferences(fd)
         let oracle = try Self.blackBox(model, policy: .rounded(0.01))
-        #expect(try a.run(labels: [0], oracle: oracle)[0].failed)
+        #expect(try a.run(labels: [0], oracle: oracle, estimator: fd)[0].failed)
         fd.longerProbes = 3
-        a.gradientSource = .finiteDifferences(fd)
-        let found = try a.run(labels: [0], oracle: oracle)[0]
+        let found = try a.run(labels: [0], oracle: oracle, estimator: fd)[0]
         let c = Statistics.correlation(found.image, t.row(0))
         #expect(
             !found.failed && c >= 0.8 && Statistics.correlation(found.image, t.row(1)) < 0.3,
@@ -127,12 +122,10 @@ import Testing
         a.alpha = 100
         a.cost = .negativeLogP
         a.stopsEarly = false
-        let direct = try a.run(labels: [3], oracle: try Oracle(target, access: .whiteBox))
-        a.gradientSource = .surrogate(stolen.network)
-        let counted = try Self.blackBox(target)
-        let copied = try a.run(labels: [3], oracle: counted)
+        let direct = try a.run(labels: [3], oracle: WhiteBoxOracle(target))
+        let copied = try a.run(labels: [3], holding: stolen.network)
         #expect(Statistics.correlation(direct[0].image, copied[0].image) > 0.99)
-        #expect(counted.queries == 0)
+        #expect(copied[0].queries == 100 + 1 && oracle.queries == 101)
         // Rounded answers give a worse copy.
         let rounded = try EquationSolving().extract(from: try Self.blackBox(target, policy: .rounded(0.1)))
         #expect(rounded.network.accuracy(x, labels: target.predict(x)) < 0.9)
@@ -178,8 +171,7 @@ import Testing
         for _ in 0..<3 { _ = try oracle.query(natural(100), client: "benign") }
         var a = MIFace()
         a.alpha = 20
-        a.gradientSource = .finiteDifferences(FiniteDifferences(width: 10, height: 10, blockSize: 1, step: 1e-2))
-        _ = try a.run(labels: [0], oracle: oracle, client: "attacker")
+        _ = try a.run(labels: [0], oracle: oracle, estimator: FiniteDifferences(width: 10, height: 10, blockSize: 1, step: 1e-2))
         #expect(!monitor.verdict("benign").flagged)
         #expect(monitor.verdict("benign").queries == 300)
         let caught = monitor.verdict("attacker")

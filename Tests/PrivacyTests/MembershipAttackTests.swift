@@ -133,8 +133,8 @@ struct PlantedModel: Classifier, Sendable {
     @Test func everyAttackFindsPlantedMembersNothingWhereTheTargetNeverSawThemAndCountsItsQueries() throws {
         let (keep, audit) = Self.audit()
         let w = Self.world
-        let leaky = try Oracle(w.model(members: keep[0].indices.filter { keep[0][$0] }, seed: 100), access: .blackBox)
-        let clean = try Oracle(w.model(members: [], seed: 100), access: .blackBox)
+        let leaky = try BlackBoxOracle(w.model(members: keep[0].indices.filter { keep[0][$0] }, seed: 100))
+        let clean = try BlackBoxOracle(w.model(members: [], seed: 100))
         let n = Double(w.records.count)
         let z = Double(w.population.count)
         let expectedQueries: [String: Double] = [
@@ -158,8 +158,8 @@ struct PlantedModel: Classifier, Sendable {
 
     @Test func labelOnlyAttacksWorkThroughALabelOnlyOracle() throws {
         let (keep, audit) = Self.audit()
-        let target = try Oracle(
-            Self.world.model(members: keep[0].indices.filter { keep[0][$0] }, seed: 100), access: .blackBox, policy: .labelOnly)
+        let target = try BlackBoxOracle(
+            Self.world.model(members: keep[0].indices.filter { keep[0][$0] }, seed: 100), policy: .labelOnly)
         var rng = SeededGenerator(seed: 5)
         let gap = MembershipEvaluation(try LabelGapAttack().run(target: target, audit: audit, using: &rng), members: keep[0])
         #expect(gap.roc.auc > 0.9)

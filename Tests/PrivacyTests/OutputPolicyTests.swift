@@ -66,7 +66,7 @@ import Testing
         for (policy, words) in cases {
             #expect(throws: OracleError.self) { try policy.validate(classCount: 4) }
             do {
-                _ = try Oracle(model, access: .blackBox, policy: policy)
+                _ = try BlackBoxOracle(model, policy: policy)
                 Issue.record("\(policy) accepted")
             } catch let e as OracleError {
                 #expect(e.description.contains(words), "\(e.description)")
@@ -82,10 +82,10 @@ import Testing
     @Test func oraclesAndAuditsApplyThePolicyEverywhere() throws {
         let (_, audit, _) = Self.audit(boost: 8)
         let x = audit.records.features.rows(Array(0..<20))
-        let model = audit.references[0].model
-        let rounded = try Oracle(model, access: .blackBox, policy: .rounded(0.1))
+        let model = AnyClassifier(audit.references[0].model)
+        let rounded = try BlackBoxOracle(model, policy: .rounded(0.1))
         #expect(try rounded.query(x) == OutputPolicy.rounded(0.1).answers(logits: model.logits(x)))
-        let white = try Oracle(model, access: .whiteBox, policy: .rounded(0.1))
+        let white = WhiteBoxOracle(model)
         #expect(try white.query(x) == model.probabilities(x))
         let seen = audit.seen(through: .topK(1))
         #expect(seen.policy == .topK(1) && audit.policy == .full)

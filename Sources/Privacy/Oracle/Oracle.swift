@@ -113,13 +113,59 @@ public struct QueryRecord: Sendable, Equatable {
     public let rows: Int
 }
 
-/// A trained classifier served behind an API: it enforces the access level and output policy, checks the
-/// width of every input, counts every input the attacker submits, and logs each batch per client. An observer
-/// (a query monitor) may watch every batch with the answers given.
-public final class Oracle {
+/// An access level as a type, so that an attack that needs the model itself says so in its signature and the
+/// compiler refuses it a black-box oracle.
+public protocol AccessGrant {
+    /// The level as tables spell it.
+    static var level: AccessLevel { get }
+}
+
+/// White-box access: the model itself, its answers unfiltered, its input gradients.
+public enum WhiteBox: AccessGrant {
+    /// `.whiteBox`.
+    public static let level = AccessLevel.whiteBox
+}
+
+/// Black-box access: only the answers the output policy lets through.
+public enum BlackBox: AccessGrant {
+    /// `.blackBox`.
+    public static let level = AccessLevel.blackBox
+}
+
+/// What every attack that only asks questions can use of a served classifier: its shape, its counted answers and
+/// labels. Any `Oracle` of a classifier is one, whatever its access level.
+public protocol ClassOracle: AnyObject {
+    /// Input length the model takes.
+    var inputSize: Int { get }
+    /// Number of classes.
+    var classCount: Int { get }
+    /// Inputs submitted so far (a batch of n rows counts n).
+    var queries: Int { get }
+    /// The model's answer for each row as the access level and output policy show it; counts every row.
+    func query(_ x: Matrix, client: String) throws -> Matrix
+}
+
+extension ClassOracle {
+    /// The model's answer for each row, asked by `attacker`.
+    public func query(_ x: Matrix) throws -> Matrix { try query(x, client: "attacker") }
+
+    /// The label the model predicts for each row (what a label-only API answers); counts like `query`.
+    public func labels(_ x: Matrix, client: String = "attacker") throws -> [Int] {
+        let answers = try query(x, client: client)
+        return (0..<answers.rows).map { Statistics.argmax(answers.data[($0 * answers.cols)..<(($0 + 1) * answers.cols)]) }
+    }
+}
+
+/// A trained model served behind an API. What it answers follows from the served model's type (a classifier's
+/// probabilities and labels, a regressor's predictions, a differentiable classifier's input gradients) and what it
+/// hands out from the access type (only `Oracle<_, WhiteBox>` has `model` and `gradient`), so the compiler, not a
+/// cast at run time, decides what an attack may do. It checks the width of every input, counts every input the
+/// attacker submits, and logs each batch per client. An observer (a query monitor) may watch every batch of a
+/// classifier with the answers given.
+public final class Oracle<Model, Access: AccessGrant> {
     /// The access level granted.
-    public let access: AccessLevel
-    /// The output policy applied to black-box answers.
+    public var access: AccessLevel { Access.level }
+    /// The output policy applied to black-box answers (`.full` for white-box oracles, which see everything).
     public let policy: OutputPolicy
     /// Inputs submitted so far (a batch of n rows counts n).
     public private(set) var queries = 0
@@ -127,52 +173,38 @@ public final class Oracle {
     public private(set) var log: [QueryRecord] = []
     /// Called with each batch (client, inputs, answers as shown) after it is answered.
     public var observer: ((String, Matrix, Matrix) -> Void)?
-    private let model: any Classifier
+    let served: Model
     private var remembered: [(key: Int, rows: Int, logits: Matrix)] = []
 
-    /// Serves `model` with the given access and a policy checked against its class count.
-    public init(_ model: any Classifier, access: AccessLevel, policy: OutputPolicy = .full) throws {
-        try policy.validate(classCount: model.classCount)
-        self.model = model
-        self.access = access
+    init(serving model: Model, policy: OutputPolicy) {
+        served = model
         self.policy = policy
     }
-
-    /// Input length the model takes.
-    public var inputSize: Int { model.inputSize }
-    /// Number of classes.
-    public var classCount: Int { model.classCount }
 
     /// Inputs the client `client` has submitted.
     public func queries(by client: String) -> Int {
         log.filter { $0.client == client }.reduce(0) { $0 + $1.rows }
     }
 
-    /// The model's answer for each row, as the output policy shows it. A batch whose rows are not the model's
-    /// input width is an error. Asking twice for the same batch counts twice but computes once.
-    public func query(_ x: Matrix, client: String = "attacker") throws -> Matrix {
-        guard x.cols == model.inputSize else {
-            throw OracleError(description: "the model takes rows of \(model.inputSize) values; this batch has rows of \(x.cols)")
+    /// Records evaluations a white-box attacker made with the model directly (one per input row).
+    public func record(queries n: Int, client: String = "attacker") {
+        queries += n
+        log.append(QueryRecord(client: client, rows: n))
+    }
+
+    /// Counts a batch of `rows` from `client` after checking its width against the model's.
+    fileprivate func admit(_ x: Matrix, width: Int, client: String) throws {
+        guard x.cols == width else {
+            throw OracleError(description: "the model takes rows of \(width) values; this batch has rows of \(x.cols)")
         }
-        queries += x.rows
-        log.append(QueryRecord(client: client, rows: x.rows))
-        let z = logits(x)
-        let out = access == .blackBox ? policy.answers(logits: z) : Softmax.rows(z)
-        observer?(client, x, out)
-        return out
+        record(queries: x.rows, client: client)
     }
 
-    /// The label the model predicts for each row (what a label-only API answers); counts like `query`.
-    public func labels(_ x: Matrix, client: String = "attacker") throws -> [Int] {
-        let answers = try query(x, client: client)
-        return (0..<answers.rows).map { Statistics.argmax(answers.data[($0 * answers.cols)..<(($0 + 1) * answers.cols)]) }
-    }
-
-    /// The model's logits, computed once for any of the last four batches (of up to a million values) asked again:
-    /// an answer cache for attacks that alternate between a few batches, not a discount (every query still counts).
-    private func logits(_ x: Matrix) -> Matrix {
+    /// The result of `compute` for a batch asked within the last four (of up to a million values): an answer cache
+    /// for attacks that alternate between a few batches, not a discount (every query still counts).
+    fileprivate func remembering(_ x: Matrix, _ compute: (Matrix) -> Matrix) -> Matrix {
         // Above a million values, hashing the batch costs as much as answering it (measured: 12 % of an MNIST audit).
-        guard x.data.count <= 1 << 20 else { return model.logits(x) }
+        guard x.data.count <= 1 << 20 else { return compute(x) }
         var hasher = Hasher()
         hasher.combine(x.cols)
         x.data.withUnsafeBytes { hasher.combine(bytes: $0) }
@@ -182,36 +214,87 @@ public final class Oracle {
             remembered.append(entry)
             return entry.logits
         }
-        let p = model.logits(x)
+        let p = compute(x)
         remembered.append((key, x.rows, p))
         if remembered.count > 4 { remembered.removeFirst() }
         return p
     }
+}
 
-    /// The model itself, for white-box attacks; every use must be recorded with `record(queries:)`.
-    public func whiteBoxModel() throws -> any Classifier {
-        guard access == .whiteBox else {
-            throw OracleError(description: "this oracle grants black-box access only: gradients and model parameters are not available")
-        }
-        return model
-    }
+extension Oracle where Access == WhiteBox {
+    /// The model itself; every use must be recorded with `record(queries:)`.
+    public var model: Model { served }
+}
 
-    /// Logits and input gradient (white-box only); counts one query per row.
-    public func gradient(_ x: Matrix, logitGradient: (Matrix) -> Matrix) throws -> (logits: Matrix, gradient: Matrix) {
-        guard let m = try whiteBoxModel() as? any ClassGradients else {
-            throw OracleError(description: "the served model cannot differentiate its loss with respect to its input")
-        }
-        guard x.cols == m.inputSize else {
-            throw OracleError(description: "the model takes rows of \(m.inputSize) values; this batch has rows of \(x.cols)")
-        }
-        queries += x.rows
-        log.append(QueryRecord(client: "attacker", rows: x.rows))
-        return m.inputGradient(x, logitGradient: logitGradient)
-    }
-
-    /// Records evaluations a white-box attacker made with the model directly (one per input row).
-    public func record(queries n: Int, client: String = "attacker") {
-        queries += n
-        log.append(QueryRecord(client: client, rows: n))
+extension Oracle where Model: Classifier, Access == BlackBox {
+    /// Serves `model` to black-box callers through `policy`, checked against its class count.
+    public convenience init(_ model: Model, policy: OutputPolicy = .full) throws {
+        try policy.validate(classCount: model.classCount)
+        self.init(serving: model, policy: policy)
     }
 }
+
+extension Oracle where Model: Classifier, Access == WhiteBox {
+    /// Serves `model` to a white-box caller, who sees its probabilities as computed.
+    public convenience init(_ model: Model) {
+        self.init(serving: model, policy: .full)
+    }
+}
+
+extension Oracle: ClassOracle where Model: Classifier {
+    /// Input length the model takes.
+    public var inputSize: Int { served.inputSize }
+    /// Number of classes.
+    public var classCount: Int { served.classCount }
+
+    /// The model's answer for each row, as the output policy shows it. A batch whose rows are not the model's
+    /// input width is an error. Asking twice for the same batch counts twice but computes once.
+    public func query(_ x: Matrix, client: String) throws -> Matrix {
+        try admit(x, width: served.inputSize, client: client)
+        let z = remembering(x) { served.logits($0) }
+        let out = Access.level == .blackBox ? policy.answers(logits: z) : Softmax.rows(z)
+        observer?(client, x, out)
+        return out
+    }
+}
+
+extension Oracle where Model: ClassGradients, Access == WhiteBox {
+    /// Logits and input gradient; counts one query per row.
+    public func gradient(_ x: Matrix, logitGradient: (Matrix) -> Matrix) throws -> (logits: Matrix, gradient: Matrix) {
+        try admit(x, width: served.inputSize, client: "attacker")
+        return served.inputGradient(x, logitGradient: logitGradient)
+    }
+}
+
+/// What an attack that only asks questions can use of a served regressor: its input width and counted predictions.
+public protocol ValueOracle: AnyObject {
+    /// Input length the model takes.
+    var inputSize: Int { get }
+    /// Inputs submitted so far (a batch of n rows counts n).
+    var queries: Int { get }
+    /// The model's prediction for each row; counts every row.
+    func query(_ x: Matrix, client: String) throws -> [Float]
+}
+
+extension Oracle where Model: Regressor {
+    /// Serves the regressor `model`; its predictions are its only answers.
+    public convenience init(_ model: Model) {
+        self.init(serving: model, policy: .full)
+    }
+}
+
+extension Oracle: ValueOracle where Model: Regressor {
+    /// Input length the model takes.
+    public var inputSize: Int { served.inputSize }
+
+    /// The model's prediction for each row; counts every row. A batch of the wrong width is an error.
+    public func query(_ x: Matrix, client: String = "attacker") throws -> [Float] {
+        try admit(x, width: served.inputSize, client: client)
+        return served.predict(x)
+    }
+}
+
+/// A classifier served to black-box callers.
+public typealias BlackBoxOracle<Model> = Oracle<Model, BlackBox>
+/// A model served to a white-box caller.
+public typealias WhiteBoxOracle<Model> = Oracle<Model, WhiteBox>

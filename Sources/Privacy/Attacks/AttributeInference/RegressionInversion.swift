@@ -23,7 +23,7 @@ public struct AttackError: Error, CustomStringConvertible, Sendable {
 /// Deviations:
 /// - The posterior is normalised over the candidates so that it can be scored by AUC; the
 ///   argmax, and so the accuracy, is the paper's.
-public struct RegressionInversion: Sendable {
+public struct RegressionInversion: AttributeInferenceAttack, Sendable {
     /// The attacker's prior over the candidate values, per group of targets.
     public let prior: AttributePrior
     /// Standard deviation of the model's residuals, in the units of its output.
@@ -41,6 +41,9 @@ public struct RegressionInversion: Sendable {
         self.sigma = sigma
     }
 
+    /// `model_inversion`.
+    public var name: String { "model_inversion" }
+
     /// Checks the settings.
     public func validate() throws {
         _ = try AttributePrior(distributions: prior.distributions)
@@ -49,27 +52,24 @@ public struct RegressionInversion: Sendable {
         }
     }
 
-    /// Runs against `oracle`. `candidates` holds, for target i and candidate value v, the
-    /// target's known inputs with the sensitive value set to v, at row `i * prior.valueCount + v`;
-    /// `observed[i]` is the target's output and `groups[i]` its group in the prior (needed when
-    /// the prior has more than one). Costs `candidates.rows` queries.
-    public func run(_ oracle: RegressionOracle, candidates: Matrix, observed: [Float], groups: [Int]? = nil) throws -> AttributeInference {
+    /// Runs against `oracle`: `targets.observed[i]` is target i's output, `targets.groups[i]` its group in the prior
+    /// (needed when the prior has more than one). Costs `targets.candidates.rows` queries.
+    public func run(_ oracle: any ValueOracle, targets: AttributeTargets<Float>) throws -> AttributeInference {
         try validate()
         let k = prior.valueCount
-        guard candidates.rows == observed.count * k else {
-            throw AttackError(description: "model inversion: \(candidates.rows) candidate rows for \(observed.count) targets x \(k) values")
+        guard targets.valueCount == k else {
+            throw AttackError(description: "model inversion: the prior has \(k) values, the targets \(targets.valueCount)")
         }
+        let observed = targets.observed
+        let groups = targets.groups
         if let groups {
-            guard groups.count == observed.count else {
-                throw AttackError(description: "model inversion: \(groups.count) group labels for \(observed.count) targets")
-            }
             if let bad = groups.first(where: { !(0..<prior.groupCount).contains($0) }) {
                 throw AttackError(description: "model inversion: group \(bad) is outside the prior's 0..<\(prior.groupCount)")
             }
         } else if prior.groupCount > 1 {
             throw AttackError(description: "model inversion: the prior has \(prior.groupCount) groups; pass each target's group")
         }
-        let predictions = oracle.query(candidates)
+        let predictions = try oracle.query(targets.candidates, client: "attacker")
         let logPriors = prior.distributions.map { d in d.map { $0 > 0 ? log($0) : -Double.infinity } }
         var posteriors: [[Double]] = []
         posteriors.reserveCapacity(observed.count)

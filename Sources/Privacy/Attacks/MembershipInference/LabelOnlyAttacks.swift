@@ -70,7 +70,7 @@ public struct LabelGapAttack: MembershipAttack {
     public var needs: OutputNeed { .labels }
 
     /// 1 for a correctly classified record, 0 otherwise; one query per record.
-    public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
+    public func run(target: any ClassOracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         let (predicted, queries) = try counting(target) { try target.labels(audit.records.features) }
         let correct = zip(predicted, audit.records.labels).map { $0 == $1 }
         return MembershipScores(scores: correct.map { $0 ? 1 : 0 }, decisions: correct, queries: queries)
@@ -109,7 +109,7 @@ public struct LabelRobustnessAttack: MembershipAttack {
     public var needs: OutputNeed { .labels }
 
     /// The share of correct labels over the record and its probes, thresholded as on the shadows.
-    public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
+    public func run(target: any ClassOracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         guard probes >= 1 else { throw AttackError(description: "label_robustness needs at least one probe per record (got \(probes))") }
         guard !audit.shadows.isEmpty else { throw AttackError(description: "label_robustness needs at least one shadow model") }
         let x = audit.records.features

@@ -45,7 +45,7 @@ public struct LiRA: MembershipAttack {
     public var needs: OutputNeed { .confidences }
 
     /// Scores every record (averaged over the plain and the mirrored query when `mirrored`).
-    public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
+    public func run(target: any ClassOracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         let (scores, queries) = try counting(target) { try score(target: target, audit: audit) }
         if online { return MembershipScores(scores: scores, threshold: 0, queries: queries) }
         guard audit.references.count >= 2 else {
@@ -58,7 +58,7 @@ public struct LiRA: MembershipAttack {
     }
 
     /// The scores alone.
-    func score(target: Oracle, audit: MembershipAudit) throws -> [Double] {
+    func score(target: any ClassOracle, audit: MembershipAudit) throws -> [Double] {
         guard !audit.references.isEmpty else { throw AttackError(description: "\(name) needs reference models") }
         let labels = audit.records.labels
         var views = [(target: try target.query(audit.records.features), references: audit.references.map(\.probabilities))]

@@ -91,7 +91,7 @@ public struct MembershipAudit: Sendable {
 
     /// The audit an attacker can rehearse on: its first reference model plays the target (its membership is known),
     /// the others stay references. Attacks set their decision thresholds this way where no natural one exists.
-    public func rehearsal() throws -> (target: Oracle, members: [Bool], audit: MembershipAudit) {
+    public func rehearsal() throws -> (target: BlackBoxOracle<AnyClassifier>, members: [Bool], audit: MembershipAudit) {
         guard references.count >= 2 else {
             throw AttackError(description: "a rehearsal needs at least two reference models (got \(references.count))")
         }
@@ -99,7 +99,7 @@ public struct MembershipAudit: Sendable {
         let rest = MembershipAudit(
             records: records, references: Array(references.dropFirst()), shadows: shadows, population: population,
             mirroredRecords: mirroredRecords)
-        return (try Oracle(pseudo.model, access: .blackBox, policy: policy), pseudo.members, rest)
+        return (try BlackBoxOracle(AnyClassifier(pseudo.model), policy: policy), pseudo.members, rest)
     }
 }
 
@@ -143,7 +143,7 @@ public protocol MembershipAttack: Sendable {
     /// What it needs of the target's answers.
     var needs: OutputNeed { get }
     /// Scores every audited record, querying the target (and counting the queries).
-    func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores
+    func run(target: any ClassOracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores
 }
 
 extension MembershipAttack {
@@ -155,12 +155,12 @@ extension MembershipAttack {
 
     /// The oracle answer the attack needs of a target served through `policy`: the labels the API shows (the
     /// predicted class, which every policy keeps), or the policy's confidences.
-    public func oracle(for model: any Classifier, policy: OutputPolicy) throws -> Oracle {
-        try Oracle(model, access: .blackBox, policy: needs == .labels ? .labelOnly : policy)
+    public func oracle<M: Classifier>(for model: M, policy: OutputPolicy) throws -> BlackBoxOracle<M> {
+        try BlackBoxOracle(model, policy: needs == .labels ? .labelOnly : policy)
     }
 
     /// The queries `target` counted while `body` ran.
-    func counting<T>(_ target: Oracle, _ body: () throws -> T) rethrows -> (T, Int) {
+    func counting<T>(_ target: any ClassOracle, _ body: () throws -> T) rethrows -> (T, Int) {
         let before = target.queries
         let value = try body()
         return (value, target.queries - before)

@@ -53,7 +53,7 @@ public struct MetricAttack: MembershipAttack {
     public var needs: OutputNeed { .confidences }
 
     /// Scores the target's answers; the score of a class-threshold attack is the signal minus its class's threshold.
-    public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
+    public func run(target: any ClassOracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         guard !audit.shadows.isEmpty else { throw AttackError(description: "\(name) needs at least one shadow model") }
         let labels = audit.records.labels
         let (answers, queries) = try counting(target) { try target.query(audit.records.features) }

@@ -41,7 +41,7 @@ public struct RMIA: MembershipAttack {
     public var needs: OutputNeed { .confidences }
 
     /// Scores every record against the population samples.
-    public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
+    public func run(target: any ClassOracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         guard gamma > 0 else { throw AttackError(description: "RMIA: gamma must be positive (got \(gamma))") }
         guard audit.references.count >= 2 else {
             // No rehearsal with a single reference model: Privacy Meter's default a, and a member is a record whose
@@ -57,7 +57,7 @@ public struct RMIA: MembershipAttack {
     }
 
     /// The a with the best AUC on the rehearsal (online RMIA does not use a).
-    func tuneA(_ rehearsal: (target: Oracle, members: [Bool], audit: MembershipAudit)) throws -> Double {
+    func tuneA(_ rehearsal: (target: any ClassOracle, members: [Bool], audit: MembershipAudit)) throws -> Double {
         guard !online else { return 1 }
         var best = (a: 0.0, auc: -1.0)
         for step in 0...10 {
@@ -69,7 +69,7 @@ public struct RMIA: MembershipAttack {
     }
 
     /// The scores for a given a.
-    func score(target: Oracle, audit: MembershipAudit, a: Double) throws -> [Double] {
+    func score(target: any ClassOracle, audit: MembershipAudit, a: Double) throws -> [Double] {
         guard !audit.references.isEmpty else { throw AttackError(description: "\(name) needs reference models") }
         guard audit.references.allSatisfy({ $0.populationProbabilities != nil }) else {
             throw AttackError(description: "\(name) needs the reference models' answers on the population samples")

@@ -117,7 +117,7 @@ public struct TrainedShadowAttack: MembershipAttack {
     public var needs: OutputNeed { .confidences }
 
     /// The attack model's P(member) for every record.
-    public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
+    public func run(target: any ClassOracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         let (answers, queries) = try counting(target) { try target.query(audit.records.features) }
         let x = features.features(answers)
         var scores = [Double](repeating: 0, count: x.rows)
@@ -158,7 +158,7 @@ public struct MLLeaksMaxAttack: MembershipAttack {
     public var needs: OutputNeed { .confidences }
 
     /// The target's largest probability for every record.
-    public func run(target: Oracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
+    public func run(target: any ClassOracle, audit: MembershipAudit, using rng: inout SeededGenerator) throws -> MembershipScores {
         let x = audit.records.features
         var low = [Float](repeating: .infinity, count: x.cols)
         var high = [Float](repeating: -.infinity, count: x.cols)

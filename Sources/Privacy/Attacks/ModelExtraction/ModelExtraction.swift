@@ -40,7 +40,7 @@ public struct EquationSolving: Sendable {
     }
 
     /// Copies the oracle's softmax regression from d + 1 queries.
-    public func extract(from oracle: Oracle, client: String = "attacker") throws -> StolenModel {
+    public func extract(from oracle: any ClassOracle, client: String = "attacker") throws -> StolenModel {
         guard probe > 0, probe.isFinite else {
             throw AttackError(description: "equation solving: the probe length must be positive (got \(probe))")
         }
@@ -106,7 +106,7 @@ public struct RetrainingExtraction: Sendable {
 
     /// Asks the oracle about every row of `inputs` (one batch) and trains `start` on the answers.
     public func extract(
-        start: NeuralClassifier, inputs: Matrix, from oracle: Oracle, client: String = "attacker", using rng: inout SeededGenerator
+        start: NeuralClassifier, inputs: Matrix, from oracle: any ClassOracle, client: String = "attacker", using rng: inout SeededGenerator
     ) throws -> StolenModel {
         guard inputs.rows > 0 else { throw AttackError(description: "retraining extraction: no inputs to ask about") }
         guard start.inputSize == oracle.inputSize, start.classCount == oracle.classCount else {

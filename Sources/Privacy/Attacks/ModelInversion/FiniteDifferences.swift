@@ -75,7 +75,9 @@ public struct FiniteDifferences: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The estimated gradient of the cost of `label` at `x` (pixel space), from the oracle's answers alone.
-    public func gradient(at x: [Float], label: Int, cost: InversionCost, oracle: Oracle, client: String = "attacker") throws -> [Float] {
+    public func gradient(at x: [Float], label: Int, cost: InversionCost, oracle: any ClassOracle, client: String = "attacker") throws
+        -> [Float]
+    {
         try validate()
         let state = try FiniteDifferenceDescent(oracle: oracle, estimator: self, x0: x, count: 1, client: client)
         return try state.evaluate(rows: [0], labels: [label], cost: cost).gradient.row(0)
@@ -98,7 +100,7 @@ public struct FiniteDifferences: Sendable, Equatable, CustomStringConvertible {
 
 /// Black-box descent in pixel space with finite-difference gradients from the oracle: x <- x - lambda * g_hat.
 final class FiniteDifferenceDescent: DescentState {
-    let oracle: Oracle
+    let oracle: any ClassOracle
     let estimator: FiniteDifferences
     let client: String
     let blockOf: [Int]
@@ -115,7 +117,7 @@ final class FiniteDifferenceDescent: DescentState {
     /// Above this many values a step's probes go to the oracle in several batches (memory, not speed).
     static let maxBatchValues = 64 << 20
 
-    init(oracle: Oracle, estimator: FiniteDifferences, x0: [Float], count: Int, client: String) throws {
+    init(oracle: any ClassOracle, estimator: FiniteDifferences, x0: [Float], count: Int, client: String) throws {
         guard estimator.width * estimator.height == oracle.inputSize else {
             throw AttackError(
                 description:

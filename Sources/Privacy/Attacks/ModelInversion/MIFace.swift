@@ -39,13 +39,15 @@ public enum StopReason: String, Sendable, CaseIterable {
     case flatAnswers = "flat_answers"
 }
 
-/// The result of inverting one label.
-public struct Inversion: Sendable {
-    /// The target label.
+/// What an inversion attack made of one class: the image, and what it cost to make it. Every inversion attack
+/// (MI-Face white-box, black-box or against a surrogate, in any descent space) returns these, so that scoring,
+/// figures and tables take any of them.
+public struct Reconstruction: Sendable {
+    /// The target class.
     public let label: Int
-    /// The lowest-cost iterate (raw model-input values).
+    /// The lowest-cost iterate, as the model's input (raw model-input values).
     public let image: [Float]
-    /// The model's confidence in the label for `image`.
+    /// The model's confidence in the label for `image`, as the attacker saw it.
     public let confidence: Float
     /// The cost of `image`.
     public let cost: Float
@@ -53,21 +55,24 @@ public struct Inversion: Sendable {
     public let iterations: Int
     /// Why it stopped.
     public let stopReason: StopReason
-    /// Queries (model evaluations) spent on this label.
+    /// Queries (model evaluations) spent on this class.
     public let queries: Int
 
     /// Whether the descent never left its start because the answers gave it no direction.
     public var failed: Bool { stopReason == .flatAnswers && iterations == 0 }
 }
 
-/// Where MI-Face's gradient comes from.
-public enum GradientSource: Sendable {
-    /// The served model's own input gradient (needs white-box access).
-    case whiteBox
-    /// Estimated from the oracle's answers alone (black-box access), every probe a counted query.
-    case finiteDifferences(FiniteDifferences)
-    /// A copy of the model the attacker built from queries; the descent never queries the oracle.
-    case surrogate(NeuralClassifier)
+/// Where MI-Face's iterates live.
+public enum DescentSpace: Sendable {
+    /// The model's input itself (pixels): x <- Process(x - lambda grad c(x)).
+    case pixels
+    /// The span of the first layer's weights, x = x0 - a W: exactly the pixel iterates when Process is the
+    /// identity, at a fraction of the cost. With a Process the span cannot hold the iterates, and the descent
+    /// runs in pixels.
+    case firstLayerSpan
+    /// The code of a decoder, x = decode(c): c <- Process(c - lambda grad_c c(decode(c))), from `start` (zeros
+    /// when nil). Process acts on codes (Process-DAE decodes, denoises, sharpens and re-encodes).
+    case latent(Decoder, start: [Float]?)
 }
 
 /// MI-Face, white-box model inversion (Algorithm 1 of the paper): gradient descent on the cost of a
@@ -82,11 +87,13 @@ public enum GradientSource: Sendable {
 /// - The cost `-log p` is offered beside the paper's `1 - p` (see `InversionCost`).
 /// - All labels descend together as one batch, each stopping on its own.
 /// - Without Process, the descent runs in the span of the first layer's weights (exactly the same
-///   iterates: x_i = x0 - a_i W), which is a large constant-factor speed-up; `usesFactoredDescent`.
-/// - The gradient comes from a `GradientSource`: the model (white-box), finite differences of the oracle's
-///   answers (black-box, section 5.3 of the paper), or a surrogate model stolen from the oracle. A black-box
-///   cost reads `p` as the oracle shows it, floored at 1e-30 so that a confidence rounded to 0 gives a finite
-///   cost; probes that all leave the answers unchanged stop the descent (`StopReason.flatAnswers`).
+///   iterates: x_i = x0 - a_i W), which is a large constant-factor speed-up; `space` chooses pixels, that span
+///   or a decoder's code.
+/// - The gradient comes from the served model (a white-box oracle, checked by its type), finite differences of
+///   a black-box oracle's answers (section 5.3 of the paper), or a model the attacker holds (a surrogate stolen
+///   from the oracle). A black-box cost reads `p` as the oracle shows it, floored at 1e-30 so that a confidence
+///   rounded to 0 gives a finite cost; probes that all leave the answers unchanged stop the descent
+///   (`StopReason.flatAnswers`).
 public struct MIFace: Sendable {
     /// Maximum iterations (alpha).
     public var alpha = 5000
@@ -102,12 +109,10 @@ public struct MIFace: Sendable {
     public var gammaReading: GammaReading = .confidence
     /// When false, neither gamma nor the beta window stops the descent (benchmarks run exactly alpha steps).
     public var stopsEarly = true
-    /// Process: applied to every iterate after the step (identity when nil).
+    /// Process: applied to every iterate after the step, in the descent's space (identity when nil).
     public var process: (@Sendable (Matrix) -> Matrix)?
-    /// Whether to descend in the span of the first layer's weights when Process is the identity.
-    public var usesFactoredDescent = true
-    /// Where the gradient comes from (white-box by default).
-    public var gradientSource: GradientSource = .whiteBox
+    /// Where the iterates of a white-box descent live (black-box descents move in the estimator's space).
+    public var space: DescentSpace = .firstLayerSpan
 
     /// MI-Face with the paper's parameters (alpha 5000, beta 100, gamma 0.99, lambda 0.1).
     public init() {}
@@ -117,59 +122,85 @@ public struct MIFace: Sendable {
         guard beta >= 1 else { throw AttackError(description: "MI-Face: beta must be >= 1 (got \(beta))") }
         guard lambda > 0, lambda.isFinite else { throw AttackError(description: "MI-Face: lambda must be positive (got \(lambda))") }
         guard gamma.isFinite else { throw AttackError(description: "MI-Face: gamma must be finite") }
-        if case .finiteDifferences(let fd) = gradientSource { try fd.validate() }
     }
 
-    /// Inverts every label in `labels` as one batch; `progress(done, total)` reports finished labels.
-    /// `client` names the attacker in the oracle's log.
-    public func run(
-        labels: [Int], oracle: Oracle, x0: [Float]? = nil, client: String = "attacker",
+    /// White-box MI-Face: inverts every label in `labels` as one batch with the served model's own gradients,
+    /// every evaluation counted by the oracle; `progress(done, total)` reports finished labels. `client` names
+    /// the attacker in the oracle's log.
+    public func run<M: AffineInputClassifier>(
+        labels: [Int], oracle: WhiteBoxOracle<M>, x0: [Float]? = nil, client: String = "attacker",
         progress: (Int, Int) -> Void = { _, _ in }
-    ) throws -> [Inversion] {
+    ) throws -> [Reconstruction] {
+        try descend(labels: labels, model: oracle.model, x0: x0, client: client, progress: progress) {
+            oracle.record(queries: $0, client: client)
+        }
+    }
+
+    /// MI-Face against a model the attacker holds itself (a surrogate stolen from an API): nothing is queried.
+    public func run<M: AffineInputClassifier>(
+        labels: [Int], holding model: M, x0: [Float]? = nil, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> [Reconstruction] {
+        try descend(labels: labels, model: model, x0: x0, client: "attacker", progress: progress) { _ in }
+    }
+
+    /// Black-box MI-Face: every gradient estimated from the oracle's answers by `estimator`, every probe a counted
+    /// query; the descent moves in the estimator's space (pixel blocks or its basis).
+    public func run(
+        labels: [Int], oracle: any ClassOracle, estimator: FiniteDifferences, x0: [Float]? = nil, client: String = "attacker",
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> [Reconstruction] {
         try validate()
-        let d = oracle.inputSize
+        try estimator.validate()
+        let start = try checked(labels: labels, x0: x0, inputSize: oracle.inputSize, classCount: oracle.classCount)
+        let state = try FiniteDifferenceDescent(oracle: oracle, estimator: estimator, x0: start, count: labels.count, client: client)
+        return try descend(labels: labels, state: state, progress: progress) { _ in }
+    }
+
+    /// The start (x0, zeros when nil) after checking it and the labels against the model's shape.
+    private func checked(labels: [Int], x0: [Float]?, inputSize d: Int, classCount: Int) throws -> [Float] {
         let start = x0 ?? [Float](repeating: 0, count: d)
         guard start.count == d else { throw AttackError(description: "MI-Face: x0 has \(start.count) values, the model takes \(d)") }
-        if let bad = labels.first(where: { $0 < 0 || $0 >= oracle.classCount }) {
-            throw AttackError(description: "MI-Face: label \(bad) outside 0..<\(oracle.classCount)")
+        if let bad = labels.first(where: { $0 < 0 || $0 >= classCount }) {
+            throw AttackError(description: "MI-Face: label \(bad) outside 0..<\(classCount)")
         }
-        let model: any AffineInputClassifier
-        switch gradientSource {
-        case .finiteDifferences(let fd):
-            let state = try FiniteDifferenceDescent(oracle: oracle, estimator: fd, x0: start, count: labels.count, client: client)
-            return try descend(labels: labels, state: state, oracle: nil, progress: progress)
-        case .surrogate(let copy):
-            guard copy.inputSize == d, copy.classCount == oracle.classCount else {
+        return start
+    }
+
+    /// The white-box descent in `space` with `model`'s gradients; `count(n)` records n evaluations.
+    private func descend<M: AffineInputClassifier>(
+        labels: [Int], model: M, x0: [Float]?, client: String, progress: (Int, Int) -> Void, count: (Int) -> Void
+    ) throws -> [Reconstruction] {
+        try validate()
+        let stepper: any DescentState
+        switch space {
+        case .latent(let decoder, let code):
+            guard decoder.outputSize == model.inputSize else {
                 throw AttackError(
-                    description: "MI-Face: the surrogate takes \(copy.inputSize) inputs and \(copy.classCount) classes; "
-                        + "the oracle's model takes \(d) and \(oracle.classCount)")
+                    description: "MI-Face: the decoder makes \(decoder.outputSize) values, the model takes \(model.inputSize)")
             }
-            model = copy
-        case .whiteBox:
-            guard let m = try oracle.whiteBoxModel() as? any AffineInputClassifier else {
-                throw AttackError(
-                    description: "MI-Face (white-box) needs a model whose input enters through one affine layer (a NeuralClassifier)")
+            _ = try checked(labels: labels, x0: nil, inputSize: model.inputSize, classCount: model.classCount)
+            let c0 = code ?? [Float](repeating: 0, count: decoder.codeSize)
+            guard c0.count == decoder.codeSize else {
+                throw AttackError(description: "MI-Face: the start code has \(c0.count) values, the decoder takes \(decoder.codeSize)")
             }
-            model = m
+            stepper = LatentDescent(model: model, decoder: decoder, c0: c0, count: labels.count, process: process)
+        case .pixels, .firstLayerSpan:
+            let start = try checked(labels: labels, x0: x0, inputSize: model.inputSize, classCount: model.classCount)
+            if case .firstLayerSpan = space, process == nil {
+                // The factored descent runs many small products and splits its one large product across the
+                // cores itself, so OpenBLAS stays on one thread: waking its threads for every small product cost
+                // more than they saved (the 5000-iteration MLP benchmark went from 54 s to 48 s without them).
+                let factored = FactoredDescent(model: model, x0: start, count: labels.count)
+                return try BLASInfo.singleThreaded { try descend(labels: labels, state: factored, progress: progress, count: count) }
+            }
+            stepper = PixelDescent(model: model, x0: start, count: labels.count, process: process)
         }
-        let stepper: any DescentState =
-            (process == nil && usesFactoredDescent)
-            ? FactoredDescent(model: model, x0: start, count: labels.count)
-            : PixelDescent(model: model, x0: start, count: labels.count, process: process)
-        // The factored descent runs many small products and splits its one large product across the
-        // cores itself, so OpenBLAS stays on one thread: waking its threads for every small product cost
-        // more than they saved (the 5000-iteration MLP benchmark went from 54 s to 48 s without them).
-        let counted: Oracle? = { if case .whiteBox = gradientSource { return oracle } else { return nil } }()
-        if stepper is FactoredDescent {
-            return try BLASInfo.singleThreaded { try descend(labels: labels, state: stepper, oracle: counted, progress: progress) }
-        }
-        return try descend(labels: labels, state: stepper, oracle: counted, progress: progress)
+        return try descend(labels: labels, state: stepper, progress: progress, count: count)
     }
 
     private func descend(
-        labels: [Int], state: any DescentState, oracle: Oracle?,
-        progress: (Int, Int) -> Void
-    ) throws -> [Inversion] {
+        labels: [Int], state: any DescentState, progress: (Int, Int) -> Void, count: (Int) -> Void
+    ) throws -> [Reconstruction] {
         let n = labels.count
         var history = [[Float]](repeating: [], count: n)
         var bestCost = [Float](repeating: .infinity, count: n)
@@ -182,7 +213,7 @@ public struct MIFace: Sendable {
         var i = 0
         while !active.isEmpty {
             let e = try state.evaluate(rows: active, labels: active.map { labels[$0] }, cost: cost)
-            oracle?.record(queries: active.count)
+            count(active.count)
             var stillActive: [Int] = []
             var keep: [Int] = []
             for (r, k) in active.enumerated() {
@@ -226,7 +257,7 @@ public struct MIFace: Sendable {
         }
         let images = state.bestImages()
         return (0..<n).map { k in
-            Inversion(
+            Reconstruction(
                 label: labels[k], image: images.row(k), confidence: bestConfidence[k], cost: bestCost[k],
                 iterations: iterations[k], stopReason: reasons[k] ?? .maxIterations, queries: queries[k])
         }
@@ -391,4 +422,54 @@ final class FactoredDescent: DescentState {
         Matrix.gemm(best, .none, model.inputWeights, .none, into: &x, alpha: -1, beta: 1)
         return x
     }
+}
+
+/// Descent in a decoder's code: x = decode(c), c <- Process(c - lambda * grad_c c(decode(c))), the gradient
+/// carried back through the model and then the decoder.
+final class LatentDescent: DescentState {
+    let model: any ClassGradients
+    let decoder: Decoder
+    let process: (@Sendable (Matrix) -> Matrix)?
+    var c: Matrix
+    var best: Matrix
+    var rows: [Int] = []
+
+    init(model: any ClassGradients, decoder: Decoder, c0: [Float], count: Int, process: (@Sendable (Matrix) -> Matrix)?) {
+        self.model = model
+        self.decoder = decoder
+        self.process = process
+        c = Matrix(rows: count, cols: c0.count)
+        for r in 0..<count { c.setRow(r, c0) }
+        best = c
+    }
+
+    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> DescentEvaluation {
+        self.rows = rows
+        let codes = rows.count == c.rows && rows == Array(0..<c.rows) ? c : c.rows(rows)
+        var logits = Matrix(rows: 0, cols: 0)
+        let (_, g) = decoder.network.inputGradient(codes) { images in
+            let (z, gx) = model.inputGradient(images) { MIFace.logitGradient($0, labels: labels, cost: cost) }
+            logits = z
+            return gx
+        }
+        return DescentEvaluation(logits: logits, gradient: g, labels: labels, cost: cost)
+    }
+
+    func remember(row r: Int, as k: Int) {
+        best.setRow(k, c.row(rows[r]))
+    }
+
+    func step(keeping keep: [Int], gradient: Matrix, lambda: Float) {
+        var moved = Matrix(rows: keep.count, cols: c.cols)
+        for (i, r) in keep.enumerated() {
+            var v = c.row(rows[r])
+            for j in v.indices { v[j] -= lambda * gradient[r, j] }
+            moved.setRow(i, v)
+        }
+        if let process { moved = process(moved) }
+        for (i, r) in keep.enumerated() { c.setRow(rows[r], moved.row(i)) }
+    }
+
+    /// The best codes, decoded.
+    func bestImages() -> Matrix { decoder.decode(best) }
 }
