@@ -37,6 +37,25 @@ public enum Statistics {
         return (m, v.squareRoot())
     }
 
+    /// The rank of each value, 0 for the smallest; tied values share the mean of their ranks (mid-ranks).
+    public static func ranks(_ x: [Double]) -> [Float] {
+        var r = [Float](repeating: 0, count: x.count)
+        let order = x.indices.sorted { x[$0] < x[$1] }
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
+            for k in i...j { r[order[k]] = Float(i + j) / 2 }
+            i = j + 1
+        }
+        return r
+    }
+
+    /// Spearman's rank correlation: Pearson's correlation of the mid-ranks.
+    public static func spearman(_ a: [Double], _ b: [Double]) -> Double {
+        Double(correlation(ranks(a), ranks(b)))
+    }
+
     /// Pearson correlation of two equal-length vectors (0 when either is constant).
     public static func correlation(_ a: [Float], _ b: [Float]) -> Float {
         precondition(a.count == b.count)

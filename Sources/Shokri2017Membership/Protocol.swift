@@ -95,7 +95,7 @@ struct WorldSetup {
         } else {
             population = pool.subset(rng.sample(Array(0..<pool.count), count: min(plan.population, pool.count)).sorted())
         }
-        let keep = AuditWorld.halves(models: plan.models, records: pool.count, using: &rng)
+        let keep = MembershipWorld.halves(models: plan.models, records: pool.count, using: &rng)
         let seeds = (0..<plan.models).map { rng.derived(UInt64(1000 + $0)) }
 
         var training = plan.training
@@ -186,83 +186,39 @@ struct WorldSetup {
                 lock.unlock()
             }
         }
-        return AuditWorld(
-            plan: plan, defence: defence, privacy: privacy, pool: pool, population: population, keep: keep, models: trained,
-            references: references.compactMap { $0 }, mirroredPool: mirrored, cached: plan.models - trainedNow)
+        let world = try MembershipWorld(
+            pool: pool, population: population, keep: keep, models: trained, references: references.compactMap { $0 },
+            mirroredPool: mirrored, targets: plan.targets, shadows: plan.shadows)
+        return AuditWorld(plan: plan, defence: defence, privacy: privacy, world: world, cached: plan.models - trainedNow)
     }
 }
 
-/// One dataset's pool, its models and the attacker's view of them.
+/// One dataset's world (Privacy's `MembershipWorld`: pool, models, the attacker's view), with how it was made.
 struct AuditWorld {
     let plan: DatasetPlan
     /// How the models were trained.
     let defence: TrainingDefence
     /// What DP-SGD spent, for DP-trained worlds.
     let privacy: PrivacySpend?
-    /// The audited records.
-    let pool: LabeledData
-    /// RMIA's population samples: records outside the pool where the dataset has them, else the pool itself.
-    let population: LabeledData
-    /// `keep[m][i]`: record i is in model m's training set.
-    let keep: [[Bool]]
-    /// The M models.
-    let models: [NeuralClassifier]
-    /// Every model's answers on the pool (and mirrors, population), as the attacker computes them for its own models.
-    let references: [ReferenceModel]
-    /// The pool mirrored left to right (faces), else nil.
-    let mirroredPool: Matrix?
+    /// The pool, the models and every model's answers.
+    let world: MembershipWorld
     /// How many of the models came from the cache.
     let cached: Int
 
-    /// Each model's training set: a seeded random half of the pool, drawn independently for every model, so every
-    /// record is in about half of the models and one model's membership says nothing about another's. (Carlini et
-    /// al.'s code splits so that every record is in exactly half; then a target's members are in one fewer of the
-    /// other models than its non-members, which an attack model trained on shadows can learn record by record.)
-    static func halves(models: Int, records: Int, using rng: inout SeededGenerator) -> [[Bool]] {
-        (0..<models).map { _ in
-            var keep = [Bool](repeating: false, count: records)
-            for i in rng.half(of: records) { keep[i] = true }
-            return keep
-        }
-    }
+    var pool: LabeledData { world.pool }
+    var population: LabeledData { world.population }
+    var keep: [[Bool]] { world.keep }
+    var models: [NeuralClassifier] { world.models }
+    var references: [ReferenceModel] { world.references }
 
-    /// The world as an attacker sees it through `policy`: every model's answers shown through it.
+    /// The world as an attacker sees it through `policy`.
     func seen(through policy: OutputPolicy) -> AuditWorld {
-        guard policy != .full else { return self }
-        let view = references.map {
-            $0.seen(
-                through: policy, records: pool.features, mirrored: mirroredPool,
-                population: $0.populationProbabilities == nil ? nil : population.features)
-        }
-        return AuditWorld(
-            plan: plan, defence: defence, privacy: privacy, pool: pool, population: population, keep: keep, models: models,
-            references: view, mirroredPool: mirroredPool, cached: cached)
+        AuditWorld(plan: plan, defence: defence, privacy: privacy, world: world.seen(through: policy), cached: cached)
     }
 
-    /// The attacker's knowledge when model `target` is the target: every other model as a reference, the first
-    /// `shadows` models that are never targets as shadows.
-    func audit(target: Int) -> MembershipAudit {
-        let others = references.indices.filter { $0 != target }.map { references[$0] }
-        let shadowModels = Array(references[plan.targets..<min(plan.targets + plan.shadows, references.count)])
-        return MembershipAudit(
-            records: pool, references: others, shadows: shadowModels, population: population, mirroredRecords: mirroredPool)
-    }
+    /// The attacker's knowledge when model `target` is the target.
+    func audit(target: Int) -> MembershipAudit { world.audit(target: target) }
 
     /// Accuracy of model `m` on its members and on the other pool records.
-    func accuracy(_ m: Int) -> (train: Double, test: Double) {
-        let predicted = references[m].probabilities
-        var right = (member: 0, other: 0)
-        var count = (member: 0, other: 0)
-        for i in 0..<pool.count {
-            let correct = Statistics.argmax(predicted.data[(i * predicted.cols)..<((i + 1) * predicted.cols)]) == pool.labels[i]
-            if keep[m][i] {
-                count.member += 1
-                if correct { right.member += 1 }
-            } else {
-                count.other += 1
-                if correct { right.other += 1 }
-            }
-        }
-        return (Double(right.member) / Double(max(count.member, 1)), Double(right.other) / Double(max(count.other, 1)))
-    }
+    func accuracy(_ m: Int) -> (train: Double, test: Double) { world.accuracy(m) }
 }

@@ -17,8 +17,8 @@ enum Report {
             let classes = shokri.map { Double($0.0.pool.classCount) }
             let gaps = shokri.map { r.accuracy($0.0).train.mean - r.accuracy($0.0).test.mean }
             let advantage = shokri.map { $0.1.metric(.advantage).mean }
-            let byClasses = spearman(classes, advantage)
-            let byGap = spearman(gaps, advantage)
+            let byClasses = Statistics.spearman(classes, advantage)
+            let byGap = Statistics.spearman(gaps, advantage)
             let listed = shokri.indices.map { k in
                 "\(shokri[k].0.plan.dataset) (\(shokri[k].0.pool.classCount) classes, gap \(Format.pct(gaps[k]))): "
                     + Format.f3(advantage[k])
@@ -327,23 +327,6 @@ enum Report {
                 + "though the model never trained on them.",
             "L2 is lambda / 2 times the squared weights (the gradient gains lambda W), added to the gradient before Adam.",
         ])
-    }
-
-    /// Spearman's rank correlation (mid-ranks for ties).
-    static func spearman(_ a: [Double], _ b: [Double]) -> Double {
-        func ranks(_ x: [Double]) -> [Float] {
-            var r = [Float](repeating: 0, count: x.count)
-            let order = x.indices.sorted { x[$0] < x[$1] }
-            var i = 0
-            while i < order.count {
-                var j = i
-                while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
-                for k in i...j { r[order[k]] = Float(i + j) / 2 }
-                i = j + 1
-            }
-            return r
-        }
-        return Double(Statistics.correlation(ranks(a), ranks(b)))
     }
 
     /// One sentence with the run's headline numbers: the strongest attack at low FPR on each dataset.
