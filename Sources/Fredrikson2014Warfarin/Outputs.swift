@@ -23,9 +23,9 @@ enum Outputs {
 
         var dosing = CSVTable(header: ["model", "patients", "n", "r2_sqrt_dose", "mae_mg_per_week", "within_20_percent"])
         for (name, cohortName, m) in r.utility {
-            let n = cohortName == "training" ? r.training.count : r.heldOut.count
+            let n = cohortName == .training ? r.training.count : r.heldOut.count
             dosing.append([
-                .text(name), .text(cohortName), .int(n), .number(m.r2, decimals: 4), .number(m.maeMg, decimals: 3),
+                .text(name), .text(cohortName.rawValue), .int(n), .number(m.r2, decimals: 4), .number(m.maeMg, decimals: 3),
                 .number(m.within20, decimals: 4),
             ])
         }
@@ -34,7 +34,7 @@ enum Outputs {
         var attacks = CSVTable(header: ["target", "cohort", "method", "accuracy", "auc", "n"])
         for a in r.attacks {
             attacks.append([
-                .text(a.target.rawValue), .text(a.cohort), .text(a.method), .number(a.score.accuracy, decimals: 4),
+                .text(a.target.rawValue), .text(a.cohort.rawValue), .text(a.method.description), .number(a.score.accuracy, decimals: 4),
                 .number(a.score.auc, decimals: 4), .int(a.score.count),
             ])
         }
@@ -54,7 +54,7 @@ enum Outputs {
         var splitTable = CSVTable(header: ["split", "target", "method", "training_accuracy", "held_out_accuracy"])
         for rep in r.repeats {
             splitTable.append([
-                .int(rep.split), .text(rep.target.rawValue), .text(rep.method), .number(rep.training, decimals: 4),
+                .int(rep.split), .text(rep.target.rawValue), .text(rep.method.description), .number(rep.training, decimals: 4),
                 .number(rep.heldOut, decimals: 4),
             ])
         }
@@ -66,7 +66,8 @@ enum Outputs {
         ])
         for p in r.paired {
             paired.append([
-                .text(p.target.rawValue), .text(p.method), .text(p.cohort), .int(p.splits), .number(p.accuracy.mean, decimals: 4),
+                .text(p.target.rawValue), .text(p.method.description), .text(p.cohort.rawValue), .int(p.splits),
+                .number(p.accuracy.mean, decimals: 4),
                 .number(p.accuracy.sd, decimals: 4), .number(p.gapToIdeal.mean, decimals: 4), .number(p.gapToIdeal.sd, decimals: 4),
                 .number(p.trainingMinusHeldOut.mean, decimals: 4), .number(p.trainingMinusHeldOut.sd, decimals: 4),
             ])
@@ -127,11 +128,11 @@ enum Outputs {
     /// VKORC1: every method's accuracy per cohort, on this run's split and as the mean over the redrawn
     /// splits, with the baseline and the ideal classifier as dashed lines.
     static func priorsFigure(_ r: Results) -> Image8 {
-        let methods = ["baseline"] + AttackerPrior.allCases.map(\.method) + IdealVariant.allCases.reversed().map(\.rawValue)
+        let methods = [AttackMethod.baseline] + AttackerPrior.allCases.map(\.method) + IdealVariant.allCases.reversed().map { .ideal($0) }
         let labels = methods.map {
-            $0.replacingOccurrences(of: "model_inversion_", with: "inversion, ").replacingOccurrences(of: "_", with: " ")
+            $0.description.replacingOccurrences(of: "model_inversion_", with: "inversion, ").replacingOccurrences(of: "_", with: " ")
         }
-        let charts = [("training", "training patients"), ("held_out", "held-out patients")].map { cohort, title in
+        let charts = [(Cohort.training, "training patients"), (.heldOut, "held-out patients")].map { cohort, title in
             BarChart(
                 title: "VKORC1, \(title)", categories: labels,
                 series: [
@@ -143,8 +144,8 @@ enum Outputs {
                 ],
                 axis: Axis("accuracy (%)", range: 0...100),
                 references: [
-                    ReferenceLine("baseline", y: 100 * r.accuracy(.vkorc1, cohort, "baseline"), color: Color(80, 80, 80)),
-                    ReferenceLine("ideal", y: 100 * r.accuracy(.vkorc1, cohort, "ideal"), color: Color.palette[3]),
+                    ReferenceLine("baseline", y: 100 * r.accuracy(.vkorc1, cohort, .baseline), color: Color(80, 80, 80)),
+                    ReferenceLine("ideal", y: 100 * r.accuracy(.vkorc1, cohort, .ideal(.full)), color: Color.palette[3]),
                 ])
         }
         return BarChart.row(charts, width: 640)

@@ -14,14 +14,14 @@ enum Report {
 
     /// The paper's claims beside this run's numbers, with verdicts computed from the run.
     static func claims(_ r: Results) -> [Claim] {
-        let vMI = r.accuracy(.vkorc1, "training", "model_inversion")
-        let vBase = r.accuracy(.vkorc1, "training", "baseline")
-        let vIdeal = r.accuracy(.vkorc1, "training", "ideal")
-        let cMI = r.accuracy(.cyp2c9, "training", "model_inversion")
-        let cBase = r.accuracy(.cyp2c9, "training", "baseline")
-        let cIdeal = r.accuracy(.cyp2c9, "training", "ideal")
-        let vNoise = twoSE(vMI, r.scored(.vkorc1, "training"))
-        let cNoise = twoSE(cMI, r.scored(.cyp2c9, "training"))
+        let vMI = r.accuracy(.vkorc1, .training, .modelInversion)
+        let vBase = r.accuracy(.vkorc1, .training, .baseline)
+        let vIdeal = r.accuracy(.vkorc1, .training, .ideal(.full))
+        let cMI = r.accuracy(.cyp2c9, .training, .modelInversion)
+        let cBase = r.accuracy(.cyp2c9, .training, .baseline)
+        let cIdeal = r.accuracy(.cyp2c9, .training, .ideal(.full))
+        let vNoise = twoSE(vMI, r.scored(.vkorc1, .training))
+        let cNoise = twoSE(cMI, r.scored(.cyp2c9, .training))
         var claims: [Claim] = [
             Claim(
                 "VKORC1: model inversion well above the baseline",
@@ -37,7 +37,7 @@ enum Report {
                 verdict: abs(cMI - cBase) <= cNoise ? "reproduced (no better than the baseline)" : "differs"),
         ]
         for t in GenotypeTarget.allCases {
-            let reps = r.repeats.filter { $0.target == t && $0.method == "model_inversion" }
+            let reps = r.repeats.filter { $0.target == t && $0.method == .modelInversion }
             let gap = Statistics.meanAndSpread(reps.map { $0.training - $0.heldOut })
             let better = reps.filter { $0.training > $0.heldOut }.count
             claims.append(
@@ -88,7 +88,7 @@ enum Report {
                     : "within 5 points with: " + within.map(\.0.rawValue).joined(separator: ", ")))
 
         let closed = r.difference(.vkorc1, AttackerPrior.racePrior.method, AttackerPrior.marginal.method)
-        let race = r.difference(.vkorc1, IdealVariant.full.rawValue, IdealVariant.withoutRace.rawValue)
+        let race = r.difference(.vkorc1, .ideal(.full), .ideal(.withoutRace))
         let share = closed.mean / marginalGap
         claims.append(
             Claim(
@@ -99,7 +99,7 @@ enum Report {
                     ? "yes: the race prior closes \(Format.pct(share)) of the gap"
                     : "in part: the race prior closes \(Format.pct(share)) of the gap"))
 
-        let dose = GenotypeTarget.allCases.map { ($0, r.difference($0, IdealVariant.full.rawValue, IdealVariant.withoutDose.rawValue)) }
+        let dose = GenotypeTarget.allCases.map { ($0, r.difference($0, .ideal(.full), .ideal(.withoutDose))) }
         claims.append(
             Claim(
                 "What the dose (the model's output) adds beyond demographics, medications and the other genotype",
@@ -111,12 +111,12 @@ enum Report {
                 }.joined(separator: "; ")))
 
         // The inversion under each prior on both genotypes: 3 standard errors, so that 6 comparisons rarely flag one by chance.
-        let inversions = r.paired.filter { $0.cohort == "training" && AttackerPrior.allCases.map(\.method).contains($0.method) }
+        let inversions = r.paired.filter { $0.cohort == .training && AttackerPrior.allCases.map(\.method).contains($0.method) }
         let flagged = inversions.filter {
             abs($0.trainingMinusHeldOut.mean) > 3 * $0.trainingMinusHeldOut.sd / Double(max(n, 1)).squareRoot()
         }
         let largest = inversions.max { abs($0.trainingMinusHeldOut.mean) < abs($1.trainingMinusHeldOut.mean) }
-        let idealAdvantage = r.paired(.vkorc1, IdealVariant.full.rawValue).map { Format.pointsSpread($0.trainingMinusHeldOut) } ?? "n/a"
+        let idealAdvantage = r.paired(.vkorc1, .ideal(.full)).map { Format.pointsSpread($0.trainingMinusHeldOut) } ?? "n/a"
         if let largest {
             claims.append(
                 Claim(
@@ -153,13 +153,13 @@ enum Report {
 
     /// One sentence with the run's headline numbers.
     static func headline(_ r: Results) -> String {
-        "VKORC1 model inversion \(Format.pct(r.accuracy(.vkorc1, "training", "model_inversion"))) with the paper's marginal prior and "
-            + "\(Format.pct(r.accuracy(.vkorc1, "training", AttackerPrior.racePrior.method))) with a race-conditional one, against a baseline of "
-            + "\(Format.pct(r.accuracy(.vkorc1, "training", "baseline"))) and an ideal classifier's "
-            + "\(Format.pct(r.accuracy(.vkorc1, "training", "ideal"))) (\(Format.pct(r.accuracy(.vkorc1, "training", "ideal_without_dose"))) "
+        "VKORC1 model inversion \(Format.pct(r.accuracy(.vkorc1, .training, .modelInversion))) with the paper's marginal prior and "
+            + "\(Format.pct(r.accuracy(.vkorc1, .training, AttackerPrior.racePrior.method))) with a race-conditional one, against a baseline of "
+            + "\(Format.pct(r.accuracy(.vkorc1, .training, .baseline))) and an ideal classifier's "
+            + "\(Format.pct(r.accuracy(.vkorc1, .training, .ideal(.full)))) (\(Format.pct(r.accuracy(.vkorc1, .training, .ideal(.withoutDose)))) "
             + "without the dose) on the training cohort; CYP2C9 "
-            + "\(Format.pct(r.accuracy(.cyp2c9, "training", "model_inversion"))) against a baseline of "
-            + "\(Format.pct(r.accuracy(.cyp2c9, "training", "baseline")))."
+            + "\(Format.pct(r.accuracy(.cyp2c9, .training, .modelInversion))) against a baseline of "
+            + "\(Format.pct(r.accuracy(.cyp2c9, .training, .baseline)))."
     }
 
     static func render(_ r: Results, run: ExperimentRun) -> String {
@@ -198,7 +198,7 @@ enum Report {
         md.table(
             ["model", "patients", "R^2 (sqrt dose)", "MAE (mg/week)", "within 20 % of stable dose"],
             r.utility.map {
-                [$0.model, $0.patients, Format.f3($0.metrics.r2), Format.f2($0.metrics.maeMg), Format.pct($0.metrics.within20)]
+                [$0.model, $0.patients.rawValue, Format.f3($0.metrics.r2), Format.f2($0.metrics.maeMg), Format.pct($0.metrics.within20)]
             })
 
         md.heading("Model inversion, the baseline and the ideal classifiers")
@@ -213,7 +213,7 @@ enum Report {
             ["target", "cohort", "method", "accuracy", "AUC", "patients", "queries"],
             r.attacks.map {
                 [
-                    $0.target.rawValue, $0.cohort, $0.method, Format.pct($0.score.accuracy), Format.f3($0.score.auc),
+                    $0.target.rawValue, $0.cohort.rawValue, $0.method.description, Format.pct($0.score.accuracy), Format.f3($0.score.auc),
                     String($0.score.count),
                     String($0.queries),
                 ]
@@ -230,10 +230,10 @@ enum Report {
                 + "in paired.csv.")
         md.table(
             ["target", "method", "training", "held out", "ideal minus method (training)", "training minus held out"],
-            r.paired.filter { $0.cohort == "training" && $0.method != "model_inversion" }.map { p in
+            r.paired.filter { $0.cohort == .training && $0.method != .modelInversion }.map { p in
                 [
-                    p.target.rawValue, p.method, Format.pctSpread(p.accuracy),
-                    r.paired(p.target, p.method, "held_out").map { Format.pctSpread($0.accuracy) } ?? "",
+                    p.target.rawValue, p.method.description, Format.pctSpread(p.accuracy),
+                    r.paired(p.target, p.method, .heldOut).map { Format.pctSpread($0.accuracy) } ?? "",
                     Format.pointsSpread(p.gapToIdeal), Format.pointsSpread(p.trainingMinusHeldOut),
                 ]
             })
@@ -242,15 +242,15 @@ enum Report {
                 + "Learning: Analyzing the Connection to Overfitting\", IEEE CSF 2018) measure an attribute-inference adversary by its "
                 + "advantage: how much better it does on the model's training members than on non-members from the same population. "
                 + "Through the model that advantage is "
-                + r.paired.filter { $0.cohort == "training" && $0.method == AttackerPrior.marginal.method }.map {
+                + r.paired.filter { $0.cohort == .training && $0.method == AttackerPrior.marginal.method }.map {
                     "\(Format.pointsSpread($0.trainingMinusHeldOut)) (\($0.target.rawValue))"
                 }.joined(separator: " and ")
                 + " for the paper's attacker (the last column above): the dose model encodes a correlation that holds in the "
                 + "population (genotype, race and dose go together), and the attacker applies it to anyone, member or not. For "
                 + "comparison, on VKORC1 the ideal classifier, fitted on the training patients themselves, does "
-                + (r.paired(.vkorc1, IdealVariant.full.rawValue).map { Format.pointsSpread($0.trainingMinusHeldOut) } ?? "n/a")
+                + (r.paired(.vkorc1, .ideal(.full)).map { Format.pointsSpread($0.trainingMinusHeldOut) } ?? "n/a")
                 + " better on them, and the baseline, whose majority genotype is counted on the training cohort, "
-                + (r.paired(.vkorc1, "baseline").map { Format.pointsSpread($0.trainingMinusHeldOut) } ?? "n/a") + ". That is "
+                + (r.paired(.vkorc1, .baseline).map { Format.pointsSpread($0.trainingMinusHeldOut) } ?? "n/a") + ". That is "
                 + "the knowledge a pharmacogenetics paper publishes on purpose; it says nothing about who was in the training cohort. "
                 + "Whether such population-level inference is a privacy harm is a separate question from membership; differential "
                 + "privacy, which bounds what one patient's presence changes, is not designed to stop it (in the budget sweep below "

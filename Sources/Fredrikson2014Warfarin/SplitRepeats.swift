@@ -22,12 +22,12 @@ func splitCohort(_ patients: [WarfarinPatient], heldOut share: Double, using rng
 struct SplitRepeat {
     let split: Int
     let target: GenotypeTarget
-    let method: String
+    let method: AttackMethod
     let training: Double
     let heldOut: Double
 
-    /// The accuracy on `cohort` ("training" or "held_out").
-    func accuracy(_ cohort: String) -> Double { cohort == "training" ? training : heldOut }
+    /// The accuracy on `cohort`.
+    func accuracy(_ cohort: Cohort) -> Double { cohort == .training ? training : heldOut }
 
     /// `count` redrawn splits, each with a refitted model and ideal classifiers; split k uses stream k of `start`.
     static func run(
@@ -50,13 +50,13 @@ struct SplitRepeat {
             var rows: [SplitRepeat] = []
             for s in SplitTargets.all(training: training, heldOut: heldOut) {
                 let results = try attackAll(s, model: model, sigma: sigma, ideal: ideal)
-                for method in methodNames {
-                    let accuracy = { (cohort: String) in
+                for method in AttackMethod.all {
+                    let accuracy = { (cohort: Cohort) in
                         results.first { $0.cohort == cohort && $0.method == method }?.score.accuracy ?? .nan
                     }
                     rows.append(
                         SplitRepeat(
-                            split: k, target: s.target, method: method, training: accuracy("training"), heldOut: accuracy("held_out"))
+                            split: k, target: s.target, method: method, training: accuracy(.training), heldOut: accuracy(.heldOut))
                     )
                 }
             }
@@ -72,8 +72,8 @@ struct SplitRepeat {
 /// A method's accuracy over the redrawn splits, paired with the ideal classifier's on the same split and cohort.
 struct PairedSummary {
     let target: GenotypeTarget
-    let method: String
-    let cohort: String
+    let method: AttackMethod
+    let cohort: Cohort
     let splits: Int
     let accuracy: (mean: Double, sd: Double)
     /// ideal minus this method, per split (positive: the method falls short of the ideal).
@@ -85,13 +85,13 @@ struct PairedSummary {
     static func all(_ repeats: [SplitRepeat]) -> [PairedSummary] {
         GenotypeTarget.allCases.flatMap { target in
             let mine = repeats.filter { $0.target == target }
-            return methodNames.flatMap { method in
+            return AttackMethod.all.flatMap { method in
                 let rows = mine.filter { $0.method == method }
-                return ["training", "held_out"].map { cohort in
+                return Cohort.allCases.map { cohort in
                     PairedSummary(
                         target: target, method: method, cohort: cohort, splits: rows.count,
                         accuracy: Statistics.meanAndSpread(rows.map { $0.accuracy(cohort) }),
-                        gapToIdeal: difference(mine, target, IdealVariant.full.rawValue, method, cohort),
+                        gapToIdeal: difference(mine, target, .ideal(.full), method, cohort),
                         trainingMinusHeldOut: Statistics.meanAndSpread(rows.map { $0.training - $0.heldOut }))
                 }
             }
@@ -99,7 +99,7 @@ struct PairedSummary {
     }
 
     /// `a` minus `b` on `target` in `cohort`, paired by split: mean and spread over the splits.
-    static func difference(_ repeats: [SplitRepeat], _ target: GenotypeTarget, _ a: String, _ b: String, _ cohort: String)
+    static func difference(_ repeats: [SplitRepeat], _ target: GenotypeTarget, _ a: AttackMethod, _ b: AttackMethod, _ cohort: Cohort)
         -> (mean: Double, sd: Double)
     {
         let rows = repeats.filter { $0.target == target }

@@ -115,7 +115,7 @@ enum AttackerPrior: String, CaseIterable {
     case uniform
 
     /// The method's name in attacks.csv.
-    var method: String { "model_inversion_\(rawValue)" }
+    var method: AttackMethod { .inversion(self) }
 }
 
 /// What the ideal classifier is given: every covariate but the target genotype, and the dose.
@@ -151,8 +151,8 @@ struct Targets {
 /// One row of attacks.csv.
 struct AttackResult {
     let target: GenotypeTarget
-    let cohort: String
-    let method: String
+    let cohort: Cohort
+    let method: AttackMethod
     let score: AttributeScore
     let queries: Int
 }
@@ -170,9 +170,37 @@ func invert(_ model: LinearRegression, targets: Targets, prior: AttributePrior, 
     return (AttributeScore(inference, truth: targets.truth), oracle.queries)
 }
 
-/// The methods of attacks.csv in their order: the paper's inversion, the inversion under each
-/// prior, the baseline, each ideal classifier.
-let methodNames = ["model_inversion"] + AttackerPrior.allCases.map(\.method) + ["baseline"] + IdealVariant.allCases.map(\.rawValue)
+/// Who guesses the genotype: the paper's inversion (its marginal prior), the inversion under each prior, the
+/// baseline, each ideal classifier.
+enum AttackMethod: Hashable, CustomStringConvertible {
+    case modelInversion
+    case inversion(AttackerPrior)
+    case baseline
+    case ideal(IdealVariant)
+
+    /// Every method, in the order of attacks.csv.
+    static let all: [AttackMethod] =
+        [.modelInversion] + AttackerPrior.allCases.map { .inversion($0) } + [.baseline] + IdealVariant.allCases.map { .ideal($0) }
+
+    /// The name in tables (`model_inversion`, `model_inversion_race`, `baseline`, `ideal_without_dose`).
+    var description: String {
+        switch self {
+        case .modelInversion: return "model_inversion"
+        case .inversion(let prior): return "model_inversion_\(prior.rawValue)"
+        case .baseline: return "baseline"
+        case .ideal(let variant): return variant.rawValue
+        }
+    }
+}
+
+/// The patients a method is scored on: the dosing model's training cohort, or the held-out patients.
+enum Cohort: String, CaseIterable, CustomStringConvertible {
+    case training
+    case heldOut = "held_out"
+
+    /// The name in tables.
+    var description: String { rawValue }
+}
 
 /// One genotype's targets in both cohorts of a split, built once and used by every method.
 struct SplitTargets {
@@ -197,24 +225,24 @@ func attackAll(_ s: SplitTargets, model: LinearRegression, sigma: Float, ideal: 
     }
     let classifiers = try features.map { f in try ideal.fit(x: f.0, labels: s.training.truth, classCount: target.values.count) }
     var out: [AttackResult] = []
-    for (cohort, t) in [("training", s.training), ("held_out", s.heldOut)] {
+    for (cohort, t) in [(Cohort.training, s.training), (.heldOut, s.heldOut)] {
         let inversions = try priors.map { kind, prior in
             let r = try invert(model, targets: t, prior: prior, sigma: sigma)
             return (kind, AttackResult(target: target, cohort: cohort, method: kind.method, score: r.score, queries: r.queries))
         }
         if let paper = inversions.first(where: { $0.0 == .marginal })?.1 {
-            out.append(AttackResult(target: target, cohort: cohort, method: "model_inversion", score: paper.score, queries: paper.queries))
+            out.append(AttackResult(target: target, cohort: cohort, method: .modelInversion, score: paper.score, queries: paper.queries))
         }
         out += inversions.map(\.1)
         if let marginal = priors.first(where: { $0.0 == .marginal })?.1 {
             let baseline = MostFrequentValue(prior: marginal.distribution(group: 0)).run(count: t.patients.count)
             out.append(
                 AttackResult(
-                    target: target, cohort: cohort, method: "baseline", score: AttributeScore(baseline, truth: t.truth), queries: 0))
+                    target: target, cohort: cohort, method: .baseline, score: AttributeScore(baseline, truth: t.truth), queries: 0))
         }
         for (v, (c, f)) in zip(IdealVariant.allCases, zip(classifiers, features)) {
-            let score = AttributeScore(c.run(cohort == "training" ? f.0 : f.1), truth: t.truth)
-            out.append(AttackResult(target: target, cohort: cohort, method: v.rawValue, score: score, queries: 0))
+            let score = AttributeScore(c.run(cohort == .training ? f.0 : f.1), truth: t.truth)
+            out.append(AttackResult(target: target, cohort: cohort, method: .ideal(v), score: score, queries: 0))
         }
     }
     return out
@@ -235,7 +263,7 @@ struct Results {
     let heldOut: [WarfarinPatient]
     let model: LinearRegression
     let sigma: Float
-    let utility: [(model: String, patients: String, metrics: DosingMetrics)]
+    let utility: [(model: String, patients: Cohort, metrics: DosingMetrics)]
     let attacks: [AttackResult]
     let priors: [PriorRow]
     let repeats: [SplitRepeat]
@@ -245,22 +273,24 @@ struct Results {
     let privacy: PrivacySweep
 
     /// The accuracy of `method` on `target` in `cohort`.
-    func accuracy(_ target: GenotypeTarget, _ cohort: String, _ method: String) -> Double {
+    func accuracy(_ target: GenotypeTarget, _ cohort: Cohort, _ method: AttackMethod) -> Double {
         attacks.first { $0.target == target && $0.cohort == cohort && $0.method == method }?.score.accuracy ?? .nan
     }
 
     /// The summary over redrawn splits of `method` on `target` in `cohort`.
-    func paired(_ target: GenotypeTarget, _ method: String, _ cohort: String = "training") -> PairedSummary? {
+    func paired(_ target: GenotypeTarget, _ method: AttackMethod, _ cohort: Cohort = .training) -> PairedSummary? {
         paired.first { $0.target == target && $0.method == method && $0.cohort == cohort }
     }
 
     /// `a` minus `b` on `target` in `cohort`, paired over the redrawn splits: mean and spread.
-    func difference(_ target: GenotypeTarget, _ a: String, _ b: String, _ cohort: String = "training") -> (mean: Double, sd: Double) {
+    func difference(_ target: GenotypeTarget, _ a: AttackMethod, _ b: AttackMethod, _ cohort: Cohort = .training) -> (
+        mean: Double, sd: Double
+    ) {
         PairedSummary.difference(repeats, target, a, b, cohort)
     }
 
     /// How many patients of `cohort` were scored for `target`.
-    func scored(_ target: GenotypeTarget, _ cohort: String) -> Int {
+    func scored(_ target: GenotypeTarget, _ cohort: Cohort) -> Int {
         attacks.first { $0.target == target && $0.cohort == cohort }?.score.count ?? 0
     }
 }

@@ -121,10 +121,10 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         }
         let sigma = model.residualStandardDeviation(x: xTrain, y: yTrain)
         let published = LinearRegression(weights: IWPCDosing.publishedWeights, intercept: IWPCDosing.publishedIntercept)
-        let utility: [(model: String, patients: String, metrics: DosingMetrics)] = [
-            ("fitted", "training", DosingMetrics(model, patients: training)),
-            ("fitted", "held_out", DosingMetrics(model, patients: heldOutPatients)),
-            ("published_iwpc", "held_out", DosingMetrics(published, patients: heldOutPatients)),
+        let utility: [(model: String, patients: Cohort, metrics: DosingMetrics)] = [
+            ("fitted", .training, DosingMetrics(model, patients: training)),
+            ("fitted", .heldOut, DosingMetrics(model, patients: heldOutPatients)),
+            ("published_iwpc", .heldOut, DosingMetrics(published, patients: heldOutPatients)),
         ]
         Console.table(
             ["coefficient", "ours", "IWPC 2009"],
@@ -134,7 +134,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         Console.table(
             ["model", "patients", "R^2 (sqrt dose)", "MAE mg/week", "within 20 %"],
             utility.map {
-                [$0.0, $0.1, Format.f3($0.2.r2), Format.f2($0.2.maeMg), Format.pct($0.2.within20)]
+                [$0.model, $0.patients.rawValue, Format.f3($0.metrics.r2), Format.f2($0.metrics.maeMg), Format.pct($0.metrics.within20)]
             })
         Console.line("  residual standard deviation (sqrt mg/week): \(Format.f3(Double(sigma)))")
 
@@ -146,7 +146,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
             ["target", "cohort", "method", "accuracy", "AUC", "patients", "queries"],
             results.map {
                 [
-                    $0.target.rawValue, $0.cohort, $0.method, Format.pct($0.score.accuracy), Format.f3($0.score.auc),
+                    $0.target.rawValue, $0.cohort.rawValue, $0.method.description, Format.pct($0.score.accuracy), Format.f3($0.score.auc),
                     String($0.score.count), String($0.queries),
                 ]
             })
@@ -162,9 +162,9 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         let paired = PairedSummary.all(repeats)
         Console.table(
             ["target", "method", "training (mean ± sd)", "gap to ideal (training)", "training minus held out"],
-            paired.filter { $0.cohort == "training" && $0.method != "model_inversion" }.map {
+            paired.filter { $0.cohort == .training && $0.method != .modelInversion }.map {
                 [
-                    $0.target.rawValue, $0.method, Format.pctSpread($0.accuracy), Format.pointsSpread($0.gapToIdeal),
+                    $0.target.rawValue, $0.method.description, Format.pctSpread($0.accuracy), Format.pointsSpread($0.gapToIdeal),
                     Format.pointsSpread($0.trainingMinusHeldOut),
                 ]
             })

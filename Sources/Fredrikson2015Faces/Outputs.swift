@@ -47,15 +47,15 @@ enum Outputs {
             ])
         }
         // Black-box rows: every estimator unrounded, then the sweep's estimator at every other rounding.
-        let accuracy = Dictionary(uniqueKeysWithValues: r.targets.map { ($0.name, $0.testAccuracy) })
-        for b in r.blackBox + r.sweep.filter({ $0.attack == "black_box" && $0.rounding > 0 }) {
+        let accuracy = Dictionary(uniqueKeysWithValues: r.targets.map { ($0.kind, $0.testAccuracy) })
+        for b in r.blackBox + r.sweep.filter({ $0.attack == .blackBox && $0.rounding > 0 }) {
             let sum = ScoreSummary(b.scores)
             summary.append([
-                .text(b.model), .text(AccessLevel.blackBox.rawValue), .text(roundingName(b.rounding)),
+                .text(b.model.rawValue), .text(AccessLevel.blackBox.rawValue), .text(roundingName(b.rounding)),
                 .number(accuracy[b.model] ?? .nan, decimals: 4),
                 .number(sum.nearestNeighbour, decimals: 4), .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4),
                 .number(sum.ssim, decimals: 4), .number(b.meanIterations, decimals: 1), .number(b.queriesPerFace, decimals: 1),
-                .text(b.method), .int(b.inversions.count),
+                .text(b.method.description), .int(b.inversions.count),
             ])
         }
         try run.write(summary, to: "summary.csv")
@@ -119,7 +119,7 @@ enum Outputs {
         for x in r.surrogates {
             let sum = ScoreSummary(x.scores)
             stolen.append([
-                .text(x.model), .text(x.method), .int(x.extractionQueries), .number(x.agreement ?? .nan, decimals: 4),
+                .text(x.model.rawValue), .text(x.method.description), .int(x.extractionQueries), .number(x.agreement ?? .nan, decimals: 4),
                 x.weightError.map { .number($0, decimals: 8) } ?? .text(""), .number(sum.nearestNeighbour, decimals: 4),
                 .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4), .number(sum.ssim, decimals: 4),
             ])
@@ -139,10 +139,11 @@ enum Outputs {
         for x in r.sweep {
             let sum = ScoreSummary(x.scores)
             rounding.append([
-                .text(x.model), .text(x.attack), .number(Double(x.rounding), decimals: 3), .number(sum.nearestNeighbour, decimals: 4),
+                .text(x.model.rawValue), .text(x.attack.rawValue), .number(Double(x.rounding), decimals: 3),
+                .number(sum.nearestNeighbour, decimals: 4),
                 .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4), .number(x.queriesPerFace, decimals: 1),
                 .int(x.failedFaces),
-                .text(x.method), .int(x.inversions.count),
+                .text(x.method.description), .int(x.inversions.count),
             ])
         }
         try run.write(rounding, to: "rounding.csv")
@@ -151,9 +152,10 @@ enum Outputs {
         let w = r.faces.width
         let h = r.faces.height
         let steps = Array(Set(r.sweep.map(\.rounding))).sorted()
-        for (attack, file, name) in [
-            ("black_box", "rounding.png", "black-box MI-Face"), ("surrogate", "rounding-surrogate.png", "MI-Face on a stolen copy"),
-        ] {
+        let figures: [(attack: APIAttack, file: String, name: String)] = [
+            (.blackBox, "rounding.png", "black-box MI-Face"), (.surrogate, "rounding-surrogate.png", "MI-Face on a stolen copy"),
+        ]
+        for (attack, file, name) in figures {
             var tiles: [Image8] = []
             var columns: [String] = []
             for step in steps {

@@ -7,7 +7,7 @@ import Reporting
 
 extension Report {
     /// The smallest rounding at which an attack's identification on a model falls below half (nil: never).
-    static func breakingPoint(_ r: Results, model: String, attack: String) -> Float? {
+    static func breakingPoint(_ r: Results, model: FaceModel, attack: APIAttack) -> Float? {
         r.sweep.filter { $0.model == model && $0.attack == attack }.sorted { $0.rounding < $1.rounding }
             .first { ScoreSummary($0.scores).nearestNeighbour < 0.5 }?.rounding
     }
@@ -17,7 +17,7 @@ extension Report {
     static func apiClaims(_ r: Results) -> [Claim] {
         var claims: [Claim] = []
         let white = Dictionary(uniqueKeysWithValues: r.runs.map { ($0.model.name, $0) })
-        let bb = r.blackBox.filter { $0.model == "softmax" }
+        let bb = r.blackBox.filter { $0.model == .softmax }
         if let best = bb.max(by: { ScoreSummary($0.scores).nearestNeighbour < ScoreSummary($1.scores).nearestNeighbour }),
             let w = white["softmax"]
         {
@@ -32,13 +32,13 @@ extension Report {
                     verdict: sum.nearestNeighbour >= 0.5 && best.queriesPerFace > 10 * wq ? "reproduced" : "not reproduced"))
         }
         if let top = r.sweep.map(\.rounding).max(), top > 0 {
-            let point = breakingPoint(r, model: "softmax", attack: "black_box")
-            let atTop = r.sweep.first { $0.model == "softmax" && $0.attack == "black_box" && $0.rounding == top }
+            let point = breakingPoint(r, model: .softmax, attack: .blackBox)
+            let atTop = r.sweep.first { $0.model == .softmax && $0.attack == .blackBox && $0.rounding == top }
             claims.append(
                 Claim(
                     "Rounding the confidences degrades black-box MI-Face, which fails at about r = 0.1 (Figure 11)",
                     measured: "softmax black-box identification by r: "
-                        + r.sweep.filter { $0.model == "softmax" && $0.attack == "black_box" }.map {
+                        + r.sweep.filter { $0.model == .softmax && $0.attack == .blackBox }.map {
                             "\(roundingName($0.rounding)) \(Format.pct(ScoreSummary($0.scores).nearestNeighbour))"
                         }.joined(separator: ", ")
                         + "; at r = \(roundingName(top)) \(atTop?.failedFaces ?? 0) of \(atTop?.inversions.count ?? 0) "
@@ -47,7 +47,7 @@ extension Report {
                         $0 >= 0.05 && $0 <= 0.1 ? "reproduced (breaks at r = \(roundingName($0)))" : "breaks at r = \(roundingName($0))"
                     }
                         ?? "not reproduced (identification stays at 50 % or more)"))
-            let whiteRuns = r.sweep.filter { $0.attack == "white_box" }
+            let whiteRuns = r.sweep.filter { $0.attack == .whiteBox }
             var largest: Float = 0
             for m in Set(whiteRuns.map(\.model)) {
                 let runs = whiteRuns.filter { $0.model == m }
@@ -59,19 +59,19 @@ extension Report {
                     "White-box MI-Face does not depend on how the answers are rounded",
                     measured: "largest pixel difference between white-box reconstructions across r: \(largest)",
                     verdict: largest == 0 ? "holds (identical images)" : "does not hold"))
-            let surrogatePoint = breakingPoint(r, model: "softmax", attack: "surrogate")
+            let surrogatePoint = breakingPoint(r, model: .softmax, attack: .surrogate)
             claims.append(
                 Claim(
                     "Rounding also stops the model-stealing route (Tramer et al.: rounding degrades extraction)",
                     measured: "softmax surrogate by equation solving, identification by r: "
-                        + r.sweep.filter { $0.model == "softmax" && $0.attack == "surrogate" }.map {
+                        + r.sweep.filter { $0.model == .softmax && $0.attack == .surrogate }.map {
                             "\(roundingName($0.rounding)) \(Format.pct(ScoreSummary($0.scores).nearestNeighbour)) "
                                 + "(\(Format.f1($0.queriesPerFace)) queries per face)"
                         }.joined(separator: ", "),
                     verdict: surrogatePoint.map { "holds from r = \(roundingName($0))" }
                         ?? "not reproduced: longer probes recover a usable copy at every r tried"))
         }
-        if let eq = r.surrogates.first(where: { $0.method == "equation_solving" }) {
+        if let eq = r.surrogates.first(where: { $0.method == .equationSolving }) {
             claims.append(
                 Claim(
                     "About d + 1 queries recover a softmax model exactly (Tramer et al.)",
@@ -111,7 +111,8 @@ extension Report {
             r.blackBox.map { b in
                 let sum = ScoreSummary(b.scores)
                 return [
-                    b.model, b.method, "\(b.inversions.count)", Format.f1(b.queriesPerFace), Format.f1(b.meanIterations),
+                    b.model.rawValue, b.method.description, "\(b.inversions.count)", Format.f1(b.queriesPerFace),
+                    Format.f1(b.meanIterations),
                     Format.f3(b.meanConfidence), Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1),
                     Format.f3(sum.ssim),
                 ]
@@ -131,7 +132,8 @@ extension Report {
             r.surrogates.map { x in
                 let sum = ScoreSummary(x.scores)
                 return [
-                    x.model, x.method, "\(x.extractionQueries)", Format.pct(x.agreement ?? .nan), x.weightError.map { Format.e2($0) } ?? "",
+                    x.model.rawValue, x.method.description, "\(x.extractionQueries)", Format.pct(x.agreement ?? .nan),
+                    x.weightError.map { Format.e2($0) } ?? "",
                     Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.f3(sum.ssim),
                 ]
             } + [
@@ -141,7 +143,7 @@ extension Report {
                     Format.pct(r.publicControl.lineup), Format.pct(r.publicControl.top1), Format.f3(r.publicControl.ssim),
                 ]
             ])
-        if let best = r.surrogates.filter({ $0.model == "mlp" }).last {
+        if let best = r.surrogates.filter({ $0.model == .mlp }).last {
             let sum = ScoreSummary(best.scores)
             md.paragraph(
                 sum.nearestNeighbour > r.publicControl.nearestNeighbour
@@ -160,13 +162,13 @@ extension Report {
             r.sweep.map { x in
                 let sum = ScoreSummary(x.scores)
                 return [
-                    x.model, x.attack, roundingName(x.rounding), Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
+                    x.model.rawValue, x.attack.rawValue, roundingName(x.rounding), Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
                     Format.pct(sum.top1),
                     Format.f1(x.queriesPerFace), "\(x.failedFaces)",
                 ]
             })
-        for m in ["softmax", "mlp"] {
-            let point = breakingPoint(r, model: m, attack: "black_box")
+        for m in [FaceModel.softmax, .mlp] {
+            let point = breakingPoint(r, model: m, attack: .blackBox)
             md.paragraph(
                 "\(m): black-box MI-Face "
                     + (point.map { "breaks (identification below 50 %) at r = \(roundingName($0))" }

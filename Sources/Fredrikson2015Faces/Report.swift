@@ -40,7 +40,7 @@ enum Report {
                 verdict: worst >= paper.lineupAccuracy
                     ? "reproduced by the automatic judge"
                     : worst > chance + 0.1 ? "above chance, below the paper's judges" : "not reproduced"))
-        if let meanFace = r.reference("mean_face") {
+        if let meanFace = r.reference(.meanFace) {
             for a in r.runs {
                 let sum = ScoreSummary(a.scores)
                 claims.append(
@@ -121,7 +121,7 @@ enum Report {
             ["images", "NN identification", "line-up", "evaluator top-1", "evaluator top-5", "SSIM"],
             r.runs.map { $0.scoreRow(ScoreSummary($0.scores)) }
                 + zip(r.references, r.referenceScores).map { ref, sum in ["\(ref.name): \(ref.explanation)"] + sum.cells })
-        if let meanFace = r.reference("mean_face") {
+        if let meanFace = r.reference(.meanFace) {
             md.bullets(metricVerdicts(r, meanFace: meanFace))
         }
 
@@ -140,7 +140,7 @@ enum Report {
                     Format.pct(sum.top1), Format.f3(sum.ssim),
                 ]
             })
-        if let one = r.variant("mlp", .oneMinusP, .confidence), let log = r.variant("mlp", .negativeLogP, .confidence) {
+        if let one = r.variant(.mlp, .oneMinusP, .confidence), let log = r.variant(.mlp, .negativeLogP, .confidence) {
             md.paragraph(
                 "Why `neg-log-p` is the default: on the MLP, `one-minus-p` ended \(one.stopped(.noImprovement)) of "
                     + "\(one.inversions.count) descents on the beta window at a mean confidence of \(Format.f3(one.meanConfidence)) "

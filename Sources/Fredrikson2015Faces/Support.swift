@@ -9,9 +9,21 @@ import MLCore
 import Privacy
 import Reporting
 
+/// The face recognisers of the experiment: the paper's targets and the evaluator that scores reconstructions.
+enum FaceModel: String, CaseIterable, CustomStringConvertible {
+    case softmax
+    case mlp
+    case evaluator
+
+    /// The name in tables, file names and folders.
+    var description: String { rawValue }
+}
+
 /// A trained network with its accuracies and training time.
 struct TrainedModel {
-    let name: String
+    let kind: FaceModel
+    /// The kind's name, as tables and files spell it.
+    var name: String { kind.rawValue }
     let network: NeuralClassifier
     let trainAccuracy: Double
     let testAccuracy: Double
@@ -19,19 +31,19 @@ struct TrainedModel {
 
     /// Trains `network` with a progress bar over epochs and measures it (its time goes to timings.csv).
     static func train(
-        name: String, network: NeuralClassifier, settings: TrainingSettings, train: ImageDataset, test: ImageDataset,
+        _ kind: FaceModel, network: NeuralClassifier, settings: TrainingSettings, train: ImageDataset, test: ImageDataset,
         run: ExperimentRun, using rng: inout SeededGenerator
     ) throws -> TrainedModel {
-        let bar = Progress("train \(name)", total: settings.epochs, unit: "epochs")
+        let bar = Progress("train \(kind)", total: settings.epochs, unit: "epochs")
         let start = Date()
         let fitted = try Trainer(settings).fit(network, x: train.images, labels: train.labels, using: &rng) { epoch, _ in
             bar.update(epoch)
         }
         let seconds = Date().timeIntervalSince(start)
         bar.finish()
-        run.timings.record("train_\(name)", seconds: seconds)
+        run.timings.record("train_\(kind)", seconds: seconds)
         return TrainedModel(
-            name: name, network: fitted, trainAccuracy: fitted.accuracy(train.images, labels: train.labels),
+            kind: kind, network: fitted, trainAccuracy: fitted.accuracy(train.images, labels: train.labels),
             testAccuracy: fitted.accuracy(test.images, labels: test.labels), seconds: seconds)
     }
 }
@@ -83,7 +95,15 @@ struct AttackRun {
 
 /// Images scored with every metric beside the attacks, to show what a metric can tell.
 struct Reference {
-    let name: String
+    /// What the reference stands for.
+    enum Kind: String {
+        case meanFace = "mean_face"
+        case heldOutPhoto = "held_out_photo"
+    }
+
+    let kind: Kind
+    /// The kind's name in tables.
+    var name: String { kind.rawValue }
     let explanation: String
     let images: Matrix
 
@@ -99,8 +119,8 @@ struct Reference {
                 test.images.row(test.labels.firstIndex(of: l) ?? 0)
             })
         return [
-            Reference(name: "mean_face", explanation: "the mean of all training faces, the same image for every subject", images: meanFace),
-            Reference(name: "held_out_photo", explanation: "a test photo of the subject (what a real photo scores)", images: heldOut),
+            Reference(kind: .meanFace, explanation: "the mean of all training faces, the same image for every subject", images: meanFace),
+            Reference(kind: .heldOutPhoto, explanation: "a test photo of the subject (what a real photo scores)", images: heldOut),
         ]
     }
 }
@@ -139,12 +159,12 @@ struct Results {
     let monitorSettings: QueryMonitor.Settings
 
     /// The variant run of `model` with this cost and reading of gamma.
-    func variant(_ model: String, _ cost: InversionCost, _ reading: GammaReading) -> AttackRun? {
-        variants.first { $0.model.name == model && $0.attack.cost == cost && $0.attack.gammaReading == reading }
+    func variant(_ model: FaceModel, _ cost: InversionCost, _ reading: GammaReading) -> AttackRun? {
+        variants.first { $0.model.kind == model && $0.attack.cost == cost && $0.attack.gammaReading == reading }
     }
 
-    /// The score summary of a named reference (`mean_face`, `held_out_photo`).
-    func reference(_ name: String) -> ScoreSummary? {
-        zip(references, referenceScores).first { $0.0.name == name }?.1
+    /// The score summary of a reference.
+    func reference(_ kind: Reference.Kind) -> ScoreSummary? {
+        zip(references, referenceScores).first { reference, _ in reference.kind == kind }.map { _, summary in summary }
     }
 }

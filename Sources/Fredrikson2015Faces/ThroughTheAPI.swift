@@ -10,14 +10,52 @@ import MLCore
 import Privacy
 import Reporting
 
+/// How an attacker reached the model: white-box, or through the API by finite differences or a stolen surrogate.
+enum APIAttack: String, CustomStringConvertible {
+    case blackBox = "black_box"
+    case surrogate
+    case whiteBox = "white_box"
+
+    /// The name in tables.
+    var description: String { rawValue }
+}
+
+/// How each attack got its gradients: the model's own, a finite-difference estimator, or a surrogate stolen by
+/// equation solving or by retraining on public photos.
+enum APIMethod: Equatable, CustomStringConvertible {
+    case whiteBox
+    case finiteDifferences(FiniteDifferences)
+    case equationSolving
+    case retraining(photos: Int)
+
+    /// The attack this method belongs to.
+    var attack: APIAttack {
+        switch self {
+        case .whiteBox: return .whiteBox
+        case .finiteDifferences: return .blackBox
+        case .equationSolving, .retraining: return .surrogate
+        }
+    }
+
+    /// The name in tables (`white-box`, `blocks-8`, `equation_solving`, `retraining_200`).
+    var description: String {
+        switch self {
+        case .whiteBox: return "white-box"
+        case .finiteDifferences(let fd): return fd.description
+        case .equationSolving: return "equation_solving"
+        case .retraining(let n): return "retraining_\(n)"
+        }
+    }
+}
+
 /// One MI-Face run against one model at one rounding of the oracle's answers.
 struct APIAttackRun {
-    /// The target model's name.
-    let model: String
-    /// `black_box`, `surrogate` or `white_box`.
-    let attack: String
-    /// How: the finite-difference estimator, the extraction, or `white-box`.
-    let method: String
+    /// The target model.
+    let model: FaceModel
+    /// How the attack got its gradients.
+    let method: APIMethod
+    /// Black-box, surrogate or white-box.
+    var attack: APIAttack { method.attack }
     /// The rounding step of the answers (0: unrounded).
     let rounding: Float
     let inversions: [Reconstruction]
@@ -58,7 +96,7 @@ enum APIAttacks {
         let seconds = Date().timeIntervalSince(start)
         bar?.finish()
         return APIAttackRun(
-            model: m.name, attack: "black_box", method: estimator.description, rounding: rounding, inversions: inversions,
+            model: m.kind, method: .finiteDifferences(estimator), rounding: rounding, inversions: inversions,
             oracleQueries: oracle.queries, extractionQueries: 0, seconds: seconds)
     }
 
@@ -68,7 +106,7 @@ enum APIAttacks {
         let start = Date()
         let inversions = try attack.run(labels: labels, oracle: oracle)
         return APIAttackRun(
-            model: m.name, attack: "white_box", method: "white-box", rounding: rounding, inversions: inversions,
+            model: m.kind, method: .whiteBox, rounding: rounding, inversions: inversions,
             oracleQueries: oracle.queries, extractionQueries: 0, seconds: Date().timeIntervalSince(start))
     }
 
@@ -81,24 +119,24 @@ enum APIAttacks {
         let oracle = try BlackBoxOracle(m.network, policy: roundingPolicy(rounding))
         let start = Date()
         let stolen: StolenModel
-        let method: String
+        let method: APIMethod
         var weightError: Double?
-        if m.network.network.layers.count == 1 {
+        if m.kind == .softmax {
             stolen = try EquationSolving().extract(from: oracle)
-            method = "equation_solving"
+            method = .equationSolving
             weightError = relativeWeightError(stolen.network, of: m.network)
         } else {
             let initial = NeuralClassifier.mlp(
                 inputs: publicInputs.cols, hidden: surrogateHidden, classes: m.network.classCount, using: &rng)
             let settings = TrainingSettings(epochs: surrogateEpochs, batchSize: 40, learningRate: 0.001, optimizer: .adam)
             stolen = try RetrainingExtraction(settings: settings).extract(start: initial, inputs: publicInputs, from: oracle, using: &rng)
-            method = "retraining_\(publicInputs.rows)"
+            method = .retraining(photos: publicInputs.rows)
         }
         let inversions = try attack.run(labels: labels, holding: stolen.network)
         let seconds = Date().timeIntervalSince(start)
         let agreement = stolen.network.accuracy(test.images, labels: m.network.predict(test.images))
         return APIAttackRun(
-            model: m.name, attack: "surrogate", method: method, rounding: rounding, inversions: inversions,
+            model: m.kind, method: method, rounding: rounding, inversions: inversions,
             oracleQueries: oracle.queries, extractionQueries: stolen.queries, seconds: seconds, agreement: agreement,
             weightError: weightError)
     }

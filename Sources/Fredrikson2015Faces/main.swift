@@ -125,24 +125,22 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
 
             // == 2. Target models and the evaluation classifier ==
             run.section(2, "Train target models (softmax regression, MLP) and an independent evaluator")
-            var targets: [TrainedModel] = []
             var modelRNG = rng.derived(2)
-            targets.append(
-                try TrainedModel.train(
-                    name: "softmax", network: NeuralClassifier.softmaxRegression(inputs: train.images.cols, classes: 40),
-                    settings: TrainingSettings(epochs: s.softmaxEpochs, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)),
-                    train: train, test: test, run: run, using: &modelRNG))
-            targets.append(
-                try TrainedModel.train(
-                    name: "mlp", network: .mlp(inputs: train.images.cols, hidden: s.mlpHidden, classes: 40, using: &modelRNG),
-                    settings: TrainingSettings(
-                        epochs: s.mlpEpochs, batchSize: 40, learningRate: 0.05, l2: s.mlpL2, optimizer: .sgd(momentum: 0.9)),
-                    train: train, test: test, run: run, using: &modelRNG))
+            let softmax = try TrainedModel.train(
+                .softmax, network: NeuralClassifier.softmaxRegression(inputs: train.images.cols, classes: 40),
+                settings: TrainingSettings(epochs: s.softmaxEpochs, batchSize: 40, learningRate: 0.01, optimizer: .sgd(momentum: 0.9)),
+                train: train, test: test, run: run, using: &modelRNG)
+            let mlp = try TrainedModel.train(
+                .mlp, network: .mlp(inputs: train.images.cols, hidden: s.mlpHidden, classes: 40, using: &modelRNG),
+                settings: TrainingSettings(
+                    epochs: s.mlpEpochs, batchSize: 40, learningRate: 0.05, l2: s.mlpL2, optimizer: .sgd(momentum: 0.9)),
+                train: train, test: test, run: run, using: &modelRNG)
+            let targets = [softmax, mlp]
             // The evaluator never serves the attack: a ReLU MLP trained on standardised, shifted and mirrored faces.
             var evalRNG = rng.derived(3)
             let evalTrain = train.standardized().augmented(copies: 3, maxShift: 3, using: &evalRNG)
             let evaluator = try TrainedModel.train(
-                name: "evaluator",
+                .evaluator,
                 network: .mlp(
                     inputs: train.images.cols, hidden: s.evaluatorHidden, classes: 40, activation: .relu, using: &evalRNG),
                 settings: TrainingSettings(
@@ -222,7 +220,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             for m in targets {
                 for e in s.estimators {
                     // Every face of softmax; the MLP (75 times the cost per query) and --quick on the sweep's subjects.
-                    let faces = m.name == "softmax" && !run.quick ? labels : sweepLabels
+                    let faces = m.kind == .softmax && !run.quick ? labels : sweepLabels
                     var bb = try APIAttacks.blackBox(m, attack: s.blackBox(m), estimator: e, labels: faces, rounding: 0)
                     bb.scores = scorer.score(bb.images, subjects: bb.labels, using: &scoreRNG)
                     run.timings.record("black_box_\(m.name)_\(e)_\(bb.inversions.count)_faces", seconds: bb.seconds)
@@ -238,7 +236,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                 blackBox.map { b in
                     let sum = ScoreSummary(b.scores)
                     return [
-                        b.model, b.method, "\(b.inversions.count)", Format.f1(b.queriesPerFace),
+                        b.model.rawValue, b.method.description, "\(b.inversions.count)", Format.f1(b.queriesPerFace),
                         Format.f2(b.seconds / Double(b.inversions.count)),
                         Format.f3(b.meanConfidence), "\(b.failedFaces)", Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
                         Format.pct(sum.top1),
@@ -252,7 +250,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             let publicPhotos = APIAttacks.variedPhotos(test, count: s.surrogateBudget, using: &surrogateRNG)
             var surrogates: [APIAttackRun] = []
             for m in targets {
-                for budget in m.name == "softmax" ? [0] : s.surrogateBudgets {
+                for budget in m.kind == .softmax ? [0] : s.surrogateBudgets {
                     var sr = try APIAttacks.surrogate(
                         m, attack: s.attack, labels: labels, rounding: 0, publicInputs: publicPhotos.rows(Array(0..<max(budget, 1))),
                         surrogateHidden: D.surrogateHidden, surrogateEpochs: s.surrogateEpochs, test: test, using: &surrogateRNG)
@@ -263,20 +261,20 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             }
             let publicControl = ScoreSummary(
                 scorer.score(
-                    APIAttacks.publicMeans(targets[targets.count - 1], inputs: publicPhotos, labels: labels), subjects: labels,
+                    APIAttacks.publicMeans(mlp, inputs: publicPhotos, labels: labels), subjects: labels,
                     using: &scoreRNG))
             Console.table(
                 ["model", "extraction", "queries", "agreement (test)", "weight error", "NN id", "line-up", "eval top-1", "SSIM"],
                 surrogates.map { r in
                     let sum = ScoreSummary(r.scores)
                     return [
-                        r.model, r.method, "\(r.extractionQueries)", Format.pct(r.agreement ?? .nan),
+                        r.model.rawValue, r.method.description, "\(r.extractionQueries)", Format.pct(r.agreement ?? .nan),
                         r.weightError.map { Format.e2($0) } ?? "",
                         Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.f3(sum.ssim),
                     ]
                 } + [
                     [
-                        "mlp", "control: mean public photo per label", "\(publicPhotos.rows)", "", "",
+                        mlp.name, "control: mean public photo per label", "\(publicPhotos.rows)", "", "",
                         Format.pct(publicControl.nearestNeighbour),
                         Format.pct(publicControl.lineup), Format.pct(publicControl.top1), Format.f3(publicControl.ssim),
                     ]
@@ -313,7 +311,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                 sweep.map { c in
                     let sum = ScoreSummary(c.scores)
                     return [
-                        c.model, c.attack, roundingName(c.rounding), Format.f1(c.queriesPerFace), "\(c.failedFaces)",
+                        c.model.rawValue, c.attack.rawValue, roundingName(c.rounding), Format.f1(c.queriesPerFace), "\(c.failedFaces)",
                         Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1),
                     ]
                 })
@@ -323,7 +321,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             var monitorRNG = rng.derived(9)
             let (monitorRows, monitor) = try MonitorStudy.run(
                 MonitorStudy.Setup(
-                    train: train, test: test, softmax: targets[0], mlp: targets[targets.count - 1], labels: Array(sweepLabels.prefix(4)),
+                    train: train, test: test, softmax: softmax, mlp: mlp, labels: Array(sweepLabels.prefix(4)),
                     estimator: s.estimators[0], attack: s.blackBoxMLPAttack, benignClients: s.benignClients, benignQueries: s.benignQueries,
                     publicPhotos: publicPhotos, scorer: scorer, components: 50, covers: [0, 4]),
                 using: &monitorRNG)
@@ -417,7 +415,7 @@ struct Settings {
 
     /// The black-box attack's settings against a model (the MLP's descent is capped lower: each of its queries
     /// costs 75 times a softmax query).
-    func blackBox(_ m: TrainedModel) -> MIFace { m.name == "mlp" ? blackBoxMLPAttack : blackBoxAttack }
+    func blackBox(_ m: TrainedModel) -> MIFace { m.kind == .mlp ? blackBoxMLPAttack : blackBoxAttack }
 
     init(_ o: Fredrikson2015Faces, _ run: ExperimentRun) {
         var a = MIFace()

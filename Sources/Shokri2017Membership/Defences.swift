@@ -92,7 +92,7 @@ struct DefencePlan {
 struct DefenceResult {
     let dataset: AuditedDataset
     /// `output_policy`, or the training family (none, l2, early_stopping, dropout, dp_sgd).
-    let family: String
+    let family: DefenceKind
     /// The policy's name or the training setting.
     let setting: String
     let policy: OutputPolicy
@@ -117,8 +117,8 @@ struct DefenceResult {
 
     /// A short name for figures: the policy, the L2 strength, "eps 4", "none".
     var shortName: String {
-        if family == "output_policy" { return setting }
-        if family == "none" { return "none" }
+        if family == .outputPolicy { return setting }
+        if family == .none { return "none" }
         return training.description.replacingOccurrences(of: "_", with: " ")
     }
 
@@ -168,7 +168,7 @@ enum Defences {
                     }
                 }
                 let result = DefenceResult(
-                    dataset: d, family: policy == .full ? setup.defence.family : "output_policy",
+                    dataset: d, family: policy == .full ? setup.defence.family : .outputPolicy,
                     setting: policy == .full ? setup.defence.setting : policy.description, policy: policy, training: setup.defence,
                     privacy: world.privacy, plan: world.plan, trainAccuracy: Statistics.meanAndSpread(accuracy.map(\.train)).mean,
                     testAccuracy: Statistics.meanAndSpread(accuracy.map(\.test)).mean, attacks: found, audits: audits)

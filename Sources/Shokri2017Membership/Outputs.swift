@@ -128,7 +128,7 @@ enum Outputs {
                 + names.flatMap { ["\($0)_auc", "\($0)_tpr_at_1pct_fpr", "\($0)_advantage"] })
         for x in r.defences {
             var row: [CSVField] = [
-                .text(x.dataset.rawValue), .text(x.family), .text(x.setting), .number(x.trainAccuracy, decimals: 4),
+                .text(x.dataset.rawValue), .text(x.family.rawValue), .text(x.setting), .number(x.trainAccuracy, decimals: 4),
                 .number(x.testAccuracy, decimals: 4), x.privacy.map { .number($0.epsilon, decimals: 4) } ?? .missing,
                 x.privacy.map { .text(String(format: "%g", $0.delta)) } ?? .missing,
             ]
@@ -175,11 +175,11 @@ enum Outputs {
     /// one labelled marker per defence setting (the training defences of a family joined in order).
     static func defenceFigure(_ r: Results) -> Image8 {
         let datasets = r.defences.map(\.dataset).reduce(into: [AuditedDataset]()) { if !$0.contains($1) { $0.append($1) } }
-        let families: [(String, String, Color, Bool)] = [
-            ("output_policy", "output policies", Color.palette[0], false),
-            ("l2", "L2", Color.palette[1], true), ("early_stopping", "early stopping", Color.palette[2], false),
-            ("dropout", "dropout", Color.palette[3], false), ("dp_sgd", "DP-SGD", Color(117, 112, 179), true),
-            ("none", "no defence", .black, false),
+        let families: [(DefenceKind, String, Color, Bool)] = [
+            (.outputPolicy, "output policies", Color.palette[0], false),
+            (.l2, "L2", Color.palette[1], true), (.earlyStopping, "early stopping", Color.palette[2], false),
+            (.dropout, "dropout", Color.palette[3], false), (.dpSGD, "DP-SGD", Color(117, 112, 179), true),
+            (.none, "no defence", .black, false),
         ]
         let plots = datasets.map { d -> LinePlot in
             let rows = r.defences(d)
@@ -189,7 +189,7 @@ enum Outputs {
                 return PlotSeries(
                     name, points: members.map { (100 * $0.testAccuracy, 100 * ($0.strongest?.metric(.tprAt1).mean ?? 0)) }, color: color,
                     connected: joined,
-                    labels: members.map { $0.family == "none" ? "" : $0.shortName.replacingOccurrences(of: "dp sgd ", with: "") })
+                    labels: members.map { $0.family == .none ? "" : $0.shortName.replacingOccurrences(of: "dp sgd ", with: "") })
             }
             return LinePlot(
                 title: "\(d): privacy against utility", x: Axis("test accuracy (%)"),

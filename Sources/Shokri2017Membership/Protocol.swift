@@ -10,6 +10,19 @@ import MLCore
 import Privacy
 import Reporting
 
+/// A kind of defence, as tables name it: an output policy, or a training defence's family.
+enum DefenceKind: String, CaseIterable, CustomStringConvertible {
+    case outputPolicy = "output_policy"
+    case none
+    case l2
+    case earlyStopping = "early_stopping"
+    case dropout
+    case dpSGD = "dp_sgd"
+
+    /// The name in tables.
+    var description: String { rawValue }
+}
+
 /// The training-side defence a world's models are trained with.
 enum TrainingDefence: Hashable, CustomStringConvertible {
     /// The experiment's ordinary training (Adam, L2 1e-6).
@@ -23,14 +36,14 @@ enum TrainingDefence: Hashable, CustomStringConvertible {
     /// DP-SGD reaching this epsilon (at the run's delta and clip).
     case dpSGD(epsilon: Double)
 
-    /// The family name in tables: none, l2, early_stopping, dropout, dp_sgd.
-    var family: String {
+    /// The family: none, l2, early_stopping, dropout, dp_sgd.
+    var family: DefenceKind {
         switch self {
-        case .none: return "none"
-        case .l2: return "l2"
-        case .earlyStopping: return "early_stopping"
-        case .dropout: return "dropout"
-        case .dpSGD: return "dp_sgd"
+        case .none: return .none
+        case .l2: return .l2
+        case .earlyStopping: return .earlyStopping
+        case .dropout: return .dropout
+        case .dpSGD: return .dpSGD
         }
     }
 
@@ -45,7 +58,7 @@ enum TrainingDefence: Hashable, CustomStringConvertible {
         }
     }
 
-    var description: String { setting.isEmpty ? family : "\(family) \(setting)" }
+    var description: String { setting.isEmpty ? family.rawValue : "\(family) \(setting)" }
 }
 
 /// What DP-SGD spent on a world's models: the noise multiplier the accountant chose for the target epsilon, and the
@@ -134,7 +147,7 @@ struct WorldSetup {
         case .dpSGD:
             if let p = privacy { settings.append(("dp_sgd", "clip \(p.clip) noise \(trainer.privacy!.noiseMultiplier) poisson")) }
         }
-        let name = d.rawValue + (defence == .none ? "" : "-" + defence.family)
+        let name = d.rawValue + (defence == .none ? "" : "-" + defence.family.rawValue)
         let cache = try ModelCache(root: cacheRoot, name: name, settings: settings)
         cache.sweep()
         return WorldSetup(

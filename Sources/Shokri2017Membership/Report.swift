@@ -114,7 +114,7 @@ enum Report {
     static func defenceClaims(_ r: Results) -> [Claim] {
         var claims: [Claim] = []
         let datasets = r.defences.map(\.dataset).reduce(into: [AuditedDataset]()) { if !$0.contains($1) { $0.append($1) } }
-        func row(_ d: AuditedDataset, _ family: String, _ setting: String? = nil) -> DefenceResult? {
+        func row(_ d: AuditedDataset, _ family: DefenceKind, _ setting: String? = nil) -> DefenceResult? {
             r.defences(d).first { $0.family == family && (setting == nil || $0.setting == setting) }
         }
         func tpr(_ x: DefenceResult?) -> Double { x?.strongest?.metric(.tprAt1).mean ?? .nan }
@@ -124,9 +124,9 @@ enum Report {
         let masks = ["top-1", "top-3", "round-0.1", "round-0.001"]
         var drops: [Double] = []
         let maskText = datasets.compactMap { d -> String? in
-            guard let base = row(d, "none") else { return nil }
+            guard let base = row(d, .none) else { return nil }
             let cells = masks.compactMap { m -> String? in
-                guard let x = row(d, "output_policy", m) else { return nil }
+                guard let x = row(d, .outputPolicy, m) else { return nil }
                 drops.append(auc(base, "shokri") - auc(x, "shokri"))
                 return "\(m) \(Format.f3(auc(x, "shokri")))"
             }
@@ -142,7 +142,7 @@ enum Report {
         }
         // Shokri et al.: L2 lowers leakage, at a cost in accuracy.
         let l2 = datasets.compactMap { d -> (String, Double, Double, Double, Double, String)? in
-            guard let base = row(d, "none"), let strongest = r.defences(d).filter({ $0.family == "l2" }).last else { return nil }
+            guard let base = row(d, .none), let strongest = r.defences(d).filter({ $0.family == .l2 }).last else { return nil }
             return (d.rawValue, tpr(base), tpr(strongest), base.testAccuracy, strongest.testAccuracy, strongest.setting)
         }
         if !l2.isEmpty {
@@ -164,7 +164,7 @@ enum Report {
         }
         // ML-Leaks: dropout lowers their attack.
         let dropout = datasets.compactMap { d -> (String, Double, Double)? in
-            guard let base = row(d, "none"), let x = row(d, "dropout") else { return nil }
+            guard let base = row(d, .none), let x = row(d, .dropout) else { return nil }
             return (d.rawValue, auc(base, "ml_leaks"), auc(x, "ml_leaks"))
         }
         if !dropout.isEmpty {
@@ -182,7 +182,7 @@ enum Report {
         }
         // Song and Mittal, Choquette-Choo et al.: label-only attacks survive output masking.
         let labels = datasets.compactMap { d -> (String, Double, Double, Double)? in
-            guard let base = row(d, "none"), let x = row(d, "output_policy", "label") else { return nil }
+            guard let base = row(d, .none), let x = row(d, .outputPolicy, "label") else { return nil }
             let best = ["label_gap", "label_robustness"].map { auc(x, $0) }.max() ?? .nan
             let unmasked = ["label_gap", "label_robustness"].map { auc(base, $0) }.max() ?? .nan
             let confidence = base.attacks.filter { $0.needs == .confidences }.map { $0.metric(.auc).mean }.max() ?? .nan
@@ -202,9 +202,9 @@ enum Report {
         }
         // DP-SGD: strong privacy costs accuracy and stops the attacks.
         let dp = datasets.compactMap { d -> (String, Double, Double, Double, Double, Double)? in
-            guard let base = row(d, "none") else { return nil }
+            guard let base = row(d, .none) else { return nil }
             guard
-                let tight = r.defences(d).filter({ $0.family == "dp_sgd" }).min(by: {
+                let tight = r.defences(d).filter({ $0.family == .dpSGD }).min(by: {
                     ($0.privacy?.epsilon ?? 0) < ($1.privacy?.epsilon ?? 0)
                 }),
                 let p = tight.privacy
@@ -269,7 +269,8 @@ enum Report {
                     let s = x.strongest
                     func auc(_ name: String) -> String { x.attack(name).map { Format.f3($0.metric(.auc).mean) } ?? "n/a" }
                     return [
-                        x.family, x.setting.isEmpty ? "(full outputs)" : x.setting, Format.pct(x.trainAccuracy), Format.pct(x.testAccuracy),
+                        x.family.rawValue, x.setting.isEmpty ? "(full outputs)" : x.setting, Format.pct(x.trainAccuracy),
+                        Format.pct(x.testAccuracy),
                         x.privacy.map { Format.f2($0.epsilon) } ?? "", s?.attack ?? "", s.map { Format.pct($0.metric(.tprAt1).mean) } ?? "",
                         auc("shokri"), auc("lira_online"), auc("rmia"), auc("label_robustness"),
                     ]
