@@ -51,10 +51,10 @@ tmp=out/.INDEX.md.partial-$$
     done
     if [ -f "$d/claims.csv" ]; then
       echo
-      echo "| claim | measured | verdict |"
-      echo "|---|---|---|"
-      # claims.csv is RFC 4180: split on commas outside quotes, undouble quotes.
-      tail -n +2 "$d/claims.csv" | awk '{
+      echo "| claim | paper | ours | verdict | measured |"
+      echo "|---|---|---|---|---|"
+      # claims.csv is RFC 4180: split on commas outside quotes, undouble quotes; columns are found by name.
+      awk '{
         n = 0; field = ""; q = 0
         for (i = 1; i <= length($0); i++) {
           c = substr($0, i, 1)
@@ -64,9 +64,18 @@ tmp=out/.INDEX.md.partial-$$
           else field = field c
         }
         f[++n] = field
-        gsub(/\|/, "\\|", f[1]); gsub(/\|/, "\\|", f[2]); gsub(/\|/, "\\|", f[3])
-        print "| " f[1] " | " f[2] " | " f[3] " |"
-      }'
+        if (NR == 1) { for (k = 1; k <= n; k++) col[f[k]] = k; next }
+        out = "|"
+        split("claim paper ours verdict measured", want, " ")
+        for (k = 1; k <= 5; k++) {
+          v = f[col[want[k]]]
+          if (want[k] == "paper" || want[k] == "ours") { if (v != "") v = v " " f[col["unit"]] }
+          if (want[k] == "verdict" && f[col["note"]] != "") v = v " (" f[col["note"]] ")"
+          gsub(/\|/, "\\|", v)
+          out = out " " v " |"
+        }
+        print out
+      }' "$d/claims.csv"
     fi
   done
 } > "$tmp" && mv "$tmp" "$index"

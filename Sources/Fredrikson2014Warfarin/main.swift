@@ -205,7 +205,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         run.claims = Report.claims(outcome)
         run.headline = Report.headline(outcome)
         try Outputs.write(outcome, to: run)
-        Console.table(["claim", "measured", "verdict"], run.claims.map { [$0.claim, $0.measured, $0.verdict] })
+        Console.claims(run.claims)
     }
 }
 

@@ -26,10 +26,12 @@ extension Report {
             claims.append(
                 Claim(
                     "Black-box MI-Face recovers faces from confidences alone, at a far higher query cost (section 5.3)",
+                    ours: sum.nearestNeighbour, unit: "fraction identified (softmax)",
                     measured:
                         "softmax, \(best.method): identification \(Format.pct(sum.nearestNeighbour)) with \(Format.f1(best.queriesPerFace)) "
                         + "queries per face, against \(Format.pct(ScoreSummary(w.scores).nearestNeighbour)) with \(Format.f1(wq)) white-box",
-                    verdict: sum.nearestNeighbour >= 0.5 && best.queriesPerFace > 10 * wq ? "reproduced" : "not reproduced"))
+                    verdict: sum.nearestNeighbour >= 0.5 && best.queriesPerFace > 10 * wq ? .reproduced : .notReproduced,
+                    note: "needs half identified at more than 10 times the white-box queries"))
         }
         if let top = r.sweep.map(\.rounding).max(), top > 0 {
             let point = breakingPoint(r, model: .softmax, attack: .blackBox)
@@ -37,16 +39,16 @@ extension Report {
             claims.append(
                 Claim(
                     "Rounding the confidences degrades black-box MI-Face, which fails at about r = 0.1 (Figure 11)",
+                    paper: 0.1, ours: point.map(Double.init), unit: "r where identification falls below 50 %",
                     measured: "softmax black-box identification by r: "
                         + r.sweep.filter { $0.model == .softmax && $0.attack == .blackBox }.map {
                             "\(roundingName($0.rounding)) \(Format.pct(ScoreSummary($0.scores).nearestNeighbour))"
                         }.joined(separator: ", ")
                         + "; at r = \(roundingName(top)) \(atTop?.failedFaces ?? 0) of \(atTop?.inversions.count ?? 0) "
                         + "faces found no direction",
-                    verdict: point.map {
-                        $0 >= 0.05 && $0 <= 0.1 ? "reproduced (breaks at r = \(roundingName($0)))" : "breaks at r = \(roundingName($0))"
-                    }
-                        ?? "not reproduced (identification stays at 50 % or more)"))
+                    verdict: point.map { $0 >= 0.05 && $0 <= 0.1 ? .reproduced : .partly } ?? .notReproduced,
+                    note: point.map { "breaks at r = \(roundingName($0)); reproduced needs 0.05 to 0.1" }
+                        ?? "identification stays at 50 % or more"))
             let whiteRuns = r.sweep.filter { $0.attack == .whiteBox }
             var largest: Float = 0
             for m in Set(whiteRuns.map(\.model)) {
@@ -56,38 +58,45 @@ extension Report {
             }
             claims.append(
                 Claim(
-                    "White-box MI-Face does not depend on how the answers are rounded",
+                    "White-box MI-Face does not depend on how the answers are rounded", paper: 0, ours: Double(largest),
+                    unit: "largest pixel difference across r",
                     measured: "largest pixel difference between white-box reconstructions across r: \(largest)",
-                    verdict: largest == 0 ? "holds (identical images)" : "does not hold"))
+                    verdict: largest == 0 ? .reproduced : .notReproduced, note: largest == 0 ? "identical images" : ""))
             let surrogatePoint = breakingPoint(r, model: .softmax, attack: .surrogate)
             claims.append(
                 Claim(
                     "Rounding also stops the model-stealing route (Tramer et al.: rounding degrades extraction)",
+                    ours: surrogatePoint.map(Double.init), unit: "r where identification falls below 50 %",
                     measured: "softmax surrogate by equation solving, identification by r: "
                         + r.sweep.filter { $0.model == .softmax && $0.attack == .surrogate }.map {
                             "\(roundingName($0.rounding)) \(Format.pct(ScoreSummary($0.scores).nearestNeighbour)) "
                                 + "(\(Format.f1($0.queriesPerFace)) queries per face)"
                         }.joined(separator: ", "),
-                    verdict: surrogatePoint.map { "holds from r = \(roundingName($0))" }
-                        ?? "not reproduced: longer probes recover a usable copy at every r tried"))
+                    verdict: surrogatePoint == nil ? .notReproduced : .reproduced,
+                    note: surrogatePoint.map { "from r = \(roundingName($0))" }
+                        ?? "longer probes recover a usable copy at every r tried"))
         }
         if let eq = r.surrogates.first(where: { $0.method == .equationSolving }) {
             claims.append(
                 Claim(
                     "About d + 1 queries recover a softmax model exactly (Tramer et al.)",
+                    paper: Double(r.faces.width * r.faces.height + 1), ours: Double(eq.extractionQueries), unit: "queries",
                     measured: "\(eq.extractionQueries) queries for d = \(r.faces.width * r.faces.height); agreement on the test images "
                         + "\(Format.pct(eq.agreement ?? .nan)), largest relative weight error \(Format.e2(eq.weightError ?? .nan))",
-                    verdict: (eq.agreement ?? 0) == 1 && (eq.weightError ?? 1) < 1e-3 ? "reproduced" : "not reproduced"))
+                    verdict: (eq.agreement ?? 0) == 1 && (eq.weightError ?? 1) < 1e-3 ? .reproduced : .notReproduced,
+                    note: "needs every test label the same and a relative weight error below 1e-3"))
         }
         if let benign = r.monitorRows.first(where: { $0.client == "benign" }) {
             let attacks = r.monitorRows.filter { ["black_box", "equation_solving"].contains($0.client) }
             claims.append(
                 Claim(
                     "Monitoring query patterns catches the inversion and stealing attacks without flagging ordinary clients",
+                    ours: Double(benign.flagged), unit: "benign clients flagged",
                     measured: "benign clients flagged \(benign.flagged) of \(benign.clients); "
                         + attacks.map { "\($0.client) flagged after \($0.queriesUntilDetection.map { Format.f1($0) } ?? "never") queries" }
                         .joined(separator: ", "),
-                    verdict: benign.flagged == 0 && attacks.allSatisfy { $0.flagged == $0.clients } ? "holds" : "does not hold"))
+                    verdict: benign.flagged == 0 && attacks.allSatisfy { $0.flagged == $0.clients } ? .reproduced : .notReproduced,
+                    note: "needs no benign client and every attacking client flagged"))
         }
         return claims
     }

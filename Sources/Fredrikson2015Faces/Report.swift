@@ -19,15 +19,15 @@ enum Report {
             let ours = 1 - m.testAccuracy
             // Two binomial standard errors at the paper's error rate on this many test images.
             let noise = 2 * (published * (1 - published) / Double(tested)).squareRoot()
-            let verdict =
-                abs(ours - published) <= noise
-                ? "reproduced (within two standard errors, \(Format.pct(noise)))"
-                : ours < published ? "lower than the paper's: a better model here" : "higher than the paper's"
+            let within = abs(ours - published) <= noise
             claims.append(
                 Claim(
-                    "\(m.name) test error about \(Format.pct(published))",
+                    "\(m.name) test error about \(Format.pct(published))", paper: published, ours: ours, unit: "fraction",
                     measured: "\(Format.pct(ours)) (\(Int((ours * Double(tested)).rounded())) of \(tested) test images)",
-                    verdict: verdict))
+                    verdict: within ? .reproduced : ours < published ? .partly : .notReproduced,
+                    note: within
+                        ? "within two standard errors, \(Format.pct(noise))"
+                        : ours < published ? "lower than the paper's: a better model here" : "higher than the paper's"))
         }
         let lineups = r.runs.map { ($0.model.name, ScoreSummary($0.scores).lineup) }
         let worst = lineups.map(\.1).min() ?? 0
@@ -36,19 +36,22 @@ enum Report {
             Claim(
                 "Judges pick the right person from a line-up of five about \(Format.pct(paper.lineupAccuracy)) of the time "
                     + "(\(Format.pct(paper.lineupAccuracySkilled)) for skilled workers; chance 20 %)",
+                paper: paper.lineupAccuracy, ours: worst, unit: "fraction (worst target)",
                 measured: "automatic line-up: " + lineups.map { "\($0.0) \(Format.pct($0.1))" }.joined(separator: ", "),
-                verdict: worst >= paper.lineupAccuracy
-                    ? "reproduced by the automatic judge"
-                    : worst > chance + 0.1 ? "above chance, below the paper's judges" : "not reproduced"))
+                verdict: worst >= paper.lineupAccuracy ? .reproduced : worst > chance + 0.1 ? .partly : .notReproduced,
+                note: worst >= paper.lineupAccuracy
+                    ? "by the automatic judge" : worst > chance + 0.1 ? "above chance, below the paper's judges" : "near chance"))
         if let meanFace = r.reference(.meanFace) {
             for a in r.runs {
                 let sum = ScoreSummary(a.scores)
                 claims.append(
                     Claim(
-                        "MI-Face on \(a.model.name) recovers the subject, not an average face",
+                        "MI-Face on \(a.model.name) recovers the subject, not an average face", ours: sum.nearestNeighbour,
+                        unit: "fraction identified (nearest neighbour)",
                         measured: "nearest-neighbour identification \(Format.pct(sum.nearestNeighbour)) vs "
                             + "\(Format.pct(meanFace.nearestNeighbour)) for the mean face",
-                        verdict: sum.nearestNeighbour > meanFace.nearestNeighbour + 0.1 ? "reproduced" : "not reproduced"))
+                        verdict: sum.nearestNeighbour > meanFace.nearestNeighbour + 0.1 ? .reproduced : .notReproduced,
+                        note: "needs 10 points above the mean face"))
             }
         }
         return claims + apiClaims(r)

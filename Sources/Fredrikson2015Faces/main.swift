@@ -348,7 +348,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             run.claims = Report.claims(results)
             run.headline = Report.headline(results)
             try Outputs.write(results, to: run)
-            Console.table(["claim", "measured", "verdict"], run.claims.map { [$0.claim, $0.measured, $0.verdict] })
+            Console.claims(run.claims)
         }
     }
 }

@@ -25,15 +25,19 @@ enum Report {
             }
             claims.append(
                 Claim(
-                    "Leakage grows with the number of classes (Shokri et al.)",
+                    "Leakage grows with the number of classes (Shokri et al.)", ours: byClasses,
+                    unit: "rank correlation of the shokri advantage with the class count",
                     measured: "shokri advantage " + listed.joined(separator: "; ")
                         + "; rank correlation with classes \(Format.f2(byClasses))",
-                    verdict: byClasses > 0.5 ? "reproduced" : byClasses > 0 ? "weakly (rank correlation below 0.5)" : "not reproduced"))
+                    verdict: byClasses > 0.5 ? .reproduced : byClasses > 0 ? .partly : .notReproduced,
+                    note: "reproduced needs a rank correlation above 0.5"))
             claims.append(
                 Claim(
-                    "... and with overfitting (Shokri et al.; Yeom et al.)",
+                    "... and with overfitting (Shokri et al.; Yeom et al.)", ours: byGap,
+                    unit: "rank correlation of the shokri advantage with the train-test gap",
                     measured: "rank correlation of the shokri advantage with the train-test gap \(Format.f2(byGap))",
-                    verdict: byGap > 0.5 ? "reproduced" : byGap > 0 ? "weakly (rank correlation below 0.5)" : "not reproduced"))
+                    verdict: byGap > 0.5 ? .reproduced : byGap > 0 ? .partly : .notReproduced,
+                    note: "reproduced needs a rank correlation above 0.5"))
         }
         let pairs = worlds.compactMap { w -> (String, Double, Double)? in
             guard let a = r.result(w.plan.dataset, "ml_leaks"), let b = r.result(w.plan.dataset, "shokri") else { return nil }
@@ -42,10 +46,12 @@ enum Report {
         if !pairs.isEmpty {
             claims.append(
                 Claim(
-                    "One shadow model and one attack model are enough (ML-Leaks)",
+                    "One shadow model and one attack model are enough (ML-Leaks)", ours: pairs.map { $0.1 - $0.2 }.min(),
+                    unit: "AUC, ml_leaks minus shokri (worst dataset)",
                     measured: "AUC ml_leaks vs shokri: "
                         + pairs.map { "\($0.0) \(Format.f3($0.1)) vs \(Format.f3($0.2))" }.joined(separator: "; "),
-                    verdict: pairs.allSatisfy { $0.1 >= $0.2 - 0.02 } ? "reproduced (within 0.02 AUC or better)" : "not reproduced"))
+                    verdict: pairs.allSatisfy { $0.1 >= $0.2 - 0.02 } ? .reproduced : .notReproduced,
+                    note: "needs 0.02 AUC below shokri or better on every dataset"))
         }
         let metric = worlds.compactMap { w -> (String, Double, Double)? in
             guard let b = r.result(w.plan.dataset, "shokri") else { return nil }
@@ -58,10 +64,12 @@ enum Report {
         if !metric.isEmpty {
             claims.append(
                 Claim(
-                    "Metric attacks match trained attack models (Song and Mittal)",
+                    "Metric attacks match trained attack models (Song and Mittal)", ours: metric.map { $0.1 - $0.2 }.min(),
+                    unit: "AUC, best metric attack minus shokri (worst dataset)",
                     measured: "best metric AUC vs shokri: "
                         + metric.map { "\($0.0) \(Format.f3($0.1)) vs \(Format.f3($0.2))" }.joined(separator: "; "),
-                    verdict: metric.allSatisfy { $0.1 >= $0.2 - 0.01 } ? "reproduced" : "not reproduced"))
+                    verdict: metric.allSatisfy { $0.1 >= $0.2 - 0.01 } ? .reproduced : .notReproduced,
+                    note: "needs 0.01 AUC below shokri or better on every dataset"))
         }
         let low = worlds.compactMap { w -> (String, Double, Double, Double, Double)? in
             guard let l = r.result(w.plan.dataset, "lira_online"), let y = r.result(w.plan.dataset, "loss") else { return nil }
@@ -71,24 +79,27 @@ enum Report {
             let stronger = low.filter { $0.1 >= 2 * $0.2 && $0.1 > 0.005 }.count
             claims.append(
                 Claim(
-                    "LiRA is far stronger at low FPR though AUCs look alike (Carlini et al.)",
+                    "LiRA is far stronger at low FPR though AUCs look alike (Carlini et al.)", ours: Double(stronger),
+                    unit: "datasets where LiRA has twice the loss attack's TPR at 0.1 % FPR",
                     measured: "TPR at 0.1 % FPR lira_online vs loss (AUC): "
                         + low.map { "\($0.0) \(Format.pct($0.1)) vs \(Format.pct($0.2)) (\(Format.f3($0.3)) vs \(Format.f3($0.4)))" }
                         .joined(
                             separator: "; "),
-                    verdict: stronger == low.count
-                        ? "reproduced (at least twice the TPR on every dataset)" : "on \(stronger) of \(low.count) datasets"))
+                    verdict: stronger == low.count ? .reproduced : stronger > 0 ? .partly : .notReproduced,
+                    note: "at least twice the TPR on \(stronger) of \(low.count) datasets"))
         }
         if let s = r.sweep, let rmia = s.tpr["rmia_offline"], let lira = s.tpr["lira_offline_fixed"] {
             let few = s.counts.indices.filter { s.counts[$0] <= 4 }
             let wins = few.filter { rmia[$0] > lira[$0] }.count
             claims.append(
                 Claim(
-                    "RMIA needs fewer reference models than LiRA (Zarifzadeh et al.)",
+                    "RMIA needs fewer reference models than LiRA (Zarifzadeh et al.)", ours: Double(wins),
+                    unit: "settings with at most 4 references where offline RMIA beats offline LiRA",
                     measured: "TPR at 0.1 % FPR, offline RMIA vs offline LiRA with "
                         + few.map { "\(s.counts[$0]) references: \(Format.pct(rmia[$0])) vs \(Format.pct(lira[$0]))" }.joined(
                             separator: "; "),
-                    verdict: wins == few.count ? "reproduced" : "RMIA ahead in \(wins) of \(few.count) settings"))
+                    verdict: wins == few.count ? .reproduced : wins > 0 ? .partly : .notReproduced,
+                    note: "RMIA ahead in \(wins) of \(few.count) settings"))
         }
         let identity = worlds.compactMap { w -> Double? in
             guard let gap = r.result(w.plan.dataset, "label_gap") else { return nil }
@@ -100,10 +111,11 @@ enum Report {
         if let worst = identity.max() {
             claims.append(
                 Claim(
-                    "The gap attack's accuracy is (1 + train accuracy - test accuracy) / 2 (Yeom et al.)",
+                    "The gap attack's accuracy is (1 + train accuracy - test accuracy) / 2 (Yeom et al.)", paper: 0, ours: worst,
+                    unit: "largest difference from the formula",
                     measured:
                         "largest difference between its balanced accuracy and the formula over every target: \(String(format: "%.1e", worst))",
-                    verdict: worst < 1e-9 ? "reproduced (an identity)" : "differs"))
+                    verdict: worst < 1e-9 ? .reproduced : .notReproduced, note: worst < 1e-9 ? "an identity" : "differs"))
         }
         claims += defenceClaims(r)
         return claims
@@ -136,9 +148,11 @@ enum Report {
             let worst = drops.max() ?? 0
             claims.append(
                 Claim(
-                    "Top-k and rounding barely lower the shadow-model attack (Shokri et al.)",
+                    "Top-k and rounding barely lower the shadow-model attack (Shokri et al.)", ours: worst,
+                    unit: "largest drop in shokri AUC",
                     measured: "shokri AUC without and with each policy: " + maskText.joined(separator: "; "),
-                    verdict: worst <= 0.05 ? "reproduced (no drop above 0.05 AUC)" : "not reproduced (a drop of \(Format.f3(worst)) AUC)"))
+                    verdict: worst <= 0.05 ? .reproduced : .notReproduced,
+                    note: worst <= 0.05 ? "no drop above 0.05 AUC" : "a drop of \(Format.f3(worst)) AUC"))
         }
         // Shokri et al.: L2 lowers leakage, at a cost in accuracy.
         let l2 = datasets.compactMap { d -> (String, Double, Double, Double, Double, String)? in
@@ -152,15 +166,15 @@ enum Report {
             let costly = l2.filter { $0.4 < $0.3 - 0.01 }.count
             claims.append(
                 Claim(
-                    "L2 regularisation lowers leakage, at a cost in accuracy (Shokri et al.)",
+                    "L2 regularisation lowers leakage, at a cost in accuracy (Shokri et al.)", ours: Double(lowered),
+                    unit: "leaking datasets where the strongest L2 lowers the strongest attack by a fifth",
                     measured: "strongest attack's TPR at 1 % FPR (test accuracy), none -> strongest L2: "
                         + l2.map {
                             "\($0.0) \(Format.pct($0.1)) (\(Format.pct($0.3))) -> \(Format.pct($0.2)) (\(Format.pct($0.4))) at \($0.5)"
                         }
                         .joined(separator: "; "),
-                    verdict: !leaky.isEmpty && lowered == leaky.count
-                        ? "reproduced: lowered by a fifth or more on every dataset that leaks (\(lowered)); accuracy lower on \(costly) of \(l2.count)"
-                        : "lowered on \(lowered) of the \(leaky.count) datasets that leak"))
+                    verdict: leaky.isEmpty ? .notApplicable : lowered == leaky.count ? .reproduced : lowered > 0 ? .partly : .notReproduced,
+                    note: "lowered on \(lowered) of the \(leaky.count) datasets that leak; accuracy lower on \(costly) of \(l2.count)"))
         }
         // ML-Leaks: dropout lowers their attack.
         let dropout = datasets.compactMap { d -> (String, Double, Double)? in
@@ -173,12 +187,12 @@ enum Report {
             let lowered = leaky.filter { $0.2 < $0.1 - 0.01 }.count
             claims.append(
                 Claim(
-                    "Dropout lowers the ML-Leaks attack (Salem et al.)",
+                    "Dropout lowers the ML-Leaks attack (Salem et al.)", ours: Double(lowered),
+                    unit: "datasets where dropout lowers the ml_leaks AUC",
                     measured: "ml_leaks AUC without and with dropout: "
                         + dropout.map { "\($0.0) \(Format.f3($0.1)) -> \(Format.f3($0.2))" }.joined(separator: "; "),
-                    verdict: !leaky.isEmpty && lowered == leaky.count
-                        ? "reproduced on every dataset where the attack works (\(lowered))"
-                        : "lowered on \(lowered) of the \(leaky.count) datasets where the attack works"))
+                    verdict: leaky.isEmpty ? .notApplicable : lowered == leaky.count ? .reproduced : lowered > 0 ? .partly : .notReproduced,
+                    note: "lowered on \(lowered) of the \(leaky.count) datasets where the attack works"))
         }
         // Song and Mittal, Choquette-Choo et al.: label-only attacks survive output masking.
         let labels = datasets.compactMap { d -> (String, Double, Double, Double)? in
@@ -193,12 +207,12 @@ enum Report {
             let above = labels.filter { $0.1 > 0.55 }.count
             claims.append(
                 Claim(
-                    "Label-only attacks survive output masking (Song and Mittal; Choquette-Choo et al.)",
+                    "Label-only attacks survive output masking (Song and Mittal; Choquette-Choo et al.)", ours: Double(above),
+                    unit: "datasets where a label attack exceeds 0.55 AUC with labels only",
                     measured: "best label attack AUC with labels only (full outputs; best confidence attack): "
                         + labels.map { "\($0.0) \(Format.f3($0.1)) (\(Format.f3($0.2)); \(Format.f3($0.3)))" }.joined(separator: "; "),
-                    verdict: same && above > 0
-                        ? "reproduced (unchanged by the policy; above 0.55 AUC on \(above) of \(labels.count) datasets)" : "not reproduced")
-            )
+                    verdict: same && above > 0 ? .reproduced : .notReproduced,
+                    note: "\(same ? "unchanged" : "changed") by the policy; above 0.55 AUC on \(above) of \(labels.count) datasets"))
         }
         // DP-SGD: strong privacy costs accuracy and stops the attacks.
         let dp = datasets.compactMap { d -> (String, Double, Double, Double, Double, Double)? in
@@ -216,12 +230,13 @@ enum Report {
             claims.append(
                 Claim(
                     "Strong privacy (small epsilon) costs accuracy and stops the attacks (Abadi et al.; Jayaraman and Evans)",
+                    ours: Double(costly), unit: "datasets losing 5 accuracy points or more at the smallest epsilon",
                     measured: "test accuracy and strongest attack's TPR at 1 % FPR, non-private -> smallest epsilon: "
                         + dp.map {
                             "\($0.0) \(Format.pct($0.2)), \(Format.pct($0.4)) -> epsilon \(Format.f2($0.1)): \(Format.pct($0.3)), \(Format.pct($0.5))"
                         }.joined(separator: "; "),
-                    verdict: costly * 2 > dp.count
-                        ? "reproduced (accuracy 5 points or more lower on \(costly) of \(dp.count))" : "not reproduced"))
+                    verdict: costly * 2 > dp.count ? .reproduced : .notReproduced,
+                    note: "accuracy 5 points or more lower on \(costly) of \(dp.count); reproduced needs more than half"))
         }
         let audits = r.defences.flatMap { x in x.audits.map { (x, $0.attack, $0.audit) } }
         if !audits.isEmpty {
@@ -230,6 +245,7 @@ enum Report {
             claims.append(
                 Claim(
                     "No attack beats what (epsilon, delta)-DP allows (Kairouz et al.): TPR <= e^epsilon FPR + delta",
+                    paper: 0, ours: Double(violated.count), unit: "attack-model pairs above their bound",
                     measured: "\(audits.count) attack-model pairs audited; "
                         + (violated.isEmpty
                             ? ((tightest?.2.empiricalEpsilon ?? 0) > 0
@@ -238,9 +254,9 @@ enum Report {
                                 : "no attack proves any epsilon above 0")
                             : violated.map { "\($0.0.dataset) \($0.1) at epsilon \(Format.f2($0.0.privacy?.epsilon ?? 0)) VIOLATED" }
                                 .joined(separator: "; ")),
-                    verdict: violated.isEmpty
-                        ? "holds (every attack within its bound, beyond sampling error)"
-                        : "VIOLATED: a bug in the training or the accountant"))
+                    verdict: violated.isEmpty ? .reproduced : .notReproduced,
+                    note: violated.isEmpty
+                        ? "every attack within its bound, beyond sampling error" : "VIOLATED: a bug in the training or the accountant"))
         }
         return claims
     }

@@ -228,7 +228,7 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
         run.claims = Report.claims(outcome)
         run.headline = Report.headline(outcome)
         try Outputs.write(outcome, to: run)
-        Console.table(["claim", "measured", "verdict"], run.claims.map { [$0.claim, $0.measured, $0.verdict] })
+        Console.claims(run.claims)
     }
 
     /// Trains the models of shard k of n (model index m of every world when m mod n = k - 1) into the cache and

@@ -29,7 +29,10 @@ struct Toy: ExperimentDescription {
             #expect(run.setting("beta", given: nil as Int?, default: 100) == 100)
             run.record("x0", "zeros")
             run.timings.record("train", seconds: 1.5, paper: 2)
-            run.claims = [Claim("a claim", measured: "1 %", verdict: "reproduced")]
+            run.claims = [
+                Claim("a claim", paper: 0.042, ours: 0.05, unit: "fraction", measured: "5 %", verdict: .partly, note: "close"),
+                Claim("a question, with a comma", ours: nil, unit: "", measured: "n/a", verdict: .notApplicable),
+            ]
             run.headline = "one sentence"
             try run.write("report\n", to: "report.md")
         }
@@ -45,7 +48,10 @@ struct Toy: ExperimentDescription {
         let timings = try table(out + "/timings.csv")
         #expect(timings[0] == ["what", "seconds", "paper_seconds"] && timings[1] == ["train", "1.5000", "2.0"])
         #expect(timings.last?.first == "whole_run")
-        #expect(try table(out + "/claims.csv") == [["claim", "measured", "verdict"], ["a claim", "1 %", "reproduced"]])
+        #expect(
+            try String(contentsOfFile: out + "/claims.csv", encoding: .utf8)
+                == "claim,paper,ours,unit,verdict,note,measured\na claim,0.0420,0.0500,fraction,partly,close,5 %\n"
+                + "\"a question, with a comma\",,,,not applicable,,n/a\n")
         #expect(try String(contentsOfFile: out + "/headline.txt", encoding: .utf8) == "one sentence\n")
     }
 
@@ -81,7 +87,8 @@ struct Toy: ExperimentDescription {
         #expect(t.table.rendered == "what,seconds,paper_seconds\na,0.1235,\nb,2.0000,1298.7\n")
         #expect(t.seconds("b") == 2)
         var md = MarkdownReport()
-        md.claims([Claim("x", measured: "y", verdict: "z")], paper: "P")
-        #expect(md.text == "| claim (P) | measured here | verdict |\n|---|---|---|\n| x | y | z |\n\n")
+        md.claims([Claim("x", ours: 1, unit: "u", measured: "y", verdict: .reproduced, note: "why")], paper: "P")
+        #expect(md.text == "| claim (P) | measured here | verdict |\n|---|---|---|\n| x | y | reproduced (why) |\n\n")
+        #expect(Verdict.allCases.map(\.rawValue) == ["reproduced", "partly", "not reproduced", "not applicable"])
     }
 }

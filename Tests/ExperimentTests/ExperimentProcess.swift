@@ -230,3 +230,22 @@ struct CSVFile {
         return rows.compactMap { $0[column] }.filter { seen.insert($0).inserted }
     }
 }
+
+extension CSVFile {
+    /// Checks a claims.csv: its columns, a verdict from the fixed set on every row, the figures numbers or empty.
+    static func checkClaims(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CSVFile {
+        let claims = try CSVFile(path)
+        #expect(claims.header == ["claim", "paper", "ours", "unit", "verdict", "note", "measured"], sourceLocation: sourceLocation)
+        #expect(!claims.rows.isEmpty, sourceLocation: sourceLocation)
+        let verdicts: Set = ["reproduced", "partly", "not reproduced", "not applicable"]
+        for row in claims.rows {
+            #expect(verdicts.contains(row["verdict"] ?? ""), "\(row)", sourceLocation: sourceLocation)
+            for figure in ["paper", "ours"] {
+                let v = row[figure] ?? ""
+                #expect(v.isEmpty || Double(v) != nil || v == "nan", "\(figure) in \(row)", sourceLocation: sourceLocation)
+            }
+            #expect(row["ours"] == "" || row["unit"] != "", "a figure without a unit: \(row)", sourceLocation: sourceLocation)
+        }
+        return claims
+    }
+}

@@ -92,8 +92,8 @@ import Testing
         }
         let report = try String(contentsOfFile: "\(a)/report.md", encoding: .utf8)
         #expect(report.contains("1298.7") && report.contains("mean_face") && report.contains("The paper's claims beside ours"))
-        let claims = try CSVFile("\(a)/claims.csv")
-        #expect(claims.header == ["claim", "measured", "verdict"] && claims.rows.contains { $0["claim"]?.contains("line-up") == true })
+        let claims = try CSVFile.checkClaims("\(a)/claims.csv")
+        #expect(claims.rows.contains { $0["claim"]?.contains("line-up") == true && $0["paper"] == "0.8000" })
         #expect(try ExperimentProcess.leftovers(in: a).isEmpty)
         #expect(try ExperimentProcess.partials(beside: a).isEmpty)
     }

@@ -127,6 +127,9 @@ import Testing
         ] {
             #expect(((try? FileManager.default.attributesOfItem(atPath: "\(out)/\(f)")[.size] as? Int) ?? 0) > 0, "\(f) missing or empty")
         }
+        let claims = try CSVFile.checkClaims("\(out)/claims.csv")
+        #expect(
+            claims.rows.contains { $0["claim"]?.contains("Kairouz") == true && $0["ours"] == "0.0000" && $0["verdict"] == "reproduced" })
         let attacks = try CSVFile("\(out)/attacks.csv")
         #expect(attacks.values("dataset") == ["location", "adult", "mnist", "faces"])
         // Every attack on every dataset (the faces add the mirror-augmented LiRA rows).

@@ -42,6 +42,9 @@ import Testing
                 != FileManager.default.contents(atPath: "\(c)/privacy_trials.csv"))
         #expect(FileManager.default.contents(atPath: "\(a)/attacks.csv") != FileManager.default.contents(atPath: "\(c)/attacks.csv"))
 
+        let claims = try CSVFile.checkClaims("\(a)/claims.csv")
+        #expect(claims.rows.contains { $0["claim"] == "VKORC1: model inversion well above the baseline" && $0["verdict"] == "reproduced" })
+
         // attacks.csv: every target x cohort x method, and the paper's pattern on real data.
         let attacks = try CSVFile("\(a)/attacks.csv")
         #expect(attacks.header == ["target", "cohort", "method", "accuracy", "auc", "n"])
