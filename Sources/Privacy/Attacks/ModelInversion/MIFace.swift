@@ -321,27 +321,26 @@ extension DescentEvaluation {
     }
 }
 
-/// Descent in pixel space: x <- Process(x - lambda * grad c(x)).
-final class PixelDescent: DescentState {
-    let model: any AffineInputClassifier
+/// Plain gradient steps on stored iterates (pixels or codes), Process applied to every moved iterate: the part the
+/// pixel and latent descents share. Subclasses say how to evaluate the iterates and how to show the best as images.
+class ProcessedDescent {
     let process: (@Sendable (Matrix) -> Matrix)?
+    /// One iterate per label slot.
     var x: Matrix
     var best: Matrix
     var rows: [Int] = []
 
-    init(model: any AffineInputClassifier, x0: [Float], count: Int, process: (@Sendable (Matrix) -> Matrix)?) {
-        self.model = model
+    init(start: [Float], count: Int, process: (@Sendable (Matrix) -> Matrix)?) {
         self.process = process
-        x = Matrix(rows: count, cols: x0.count)
-        for r in 0..<count { x.setRow(r, x0) }
+        x = Matrix(rows: count, cols: start.count)
+        for r in 0..<count { x.setRow(r, start) }
         best = x
     }
 
-    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> DescentEvaluation {
+    /// The iterates of `rows`, remembered for the step that follows.
+    func select(_ rows: [Int]) -> Matrix {
         self.rows = rows
-        let batch = rows.count == x.rows && rows == Array(0..<x.rows) ? x : x.rows(rows)
-        let (z, g) = model.inputGradient(batch) { MIFace.logitGradient($0, labels: labels, cost: cost) }
-        return DescentEvaluation(logits: z, gradient: g, labels: labels, cost: cost)
+        return rows.count == x.rows && rows == Array(0..<x.rows) ? x : x.rows(rows)
     }
 
     func remember(row r: Int, as k: Int) {
@@ -351,13 +350,27 @@ final class PixelDescent: DescentState {
     func step(keeping keep: [Int], gradient: Matrix, lambda: Float) {
         var moved = Matrix(rows: keep.count, cols: x.cols)
         for (i, r) in keep.enumerated() {
-            let k = rows[r]
-            var v = x.row(k)
+            var v = x.row(rows[r])
             for j in v.indices { v[j] -= lambda * gradient[r, j] }
             moved.setRow(i, v)
         }
         if let process { moved = process(moved) }
         for (i, r) in keep.enumerated() { x.setRow(rows[r], moved.row(i)) }
+    }
+}
+
+/// Descent in pixel space: x <- Process(x - lambda * grad c(x)).
+final class PixelDescent: ProcessedDescent, DescentState {
+    let model: any ClassGradients
+
+    init(model: any ClassGradients, x0: [Float], count: Int, process: (@Sendable (Matrix) -> Matrix)?) {
+        self.model = model
+        super.init(start: x0, count: count, process: process)
+    }
+
+    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> DescentEvaluation {
+        let (z, g) = model.inputGradient(select(rows)) { MIFace.logitGradient($0, labels: labels, cost: cost) }
+        return DescentEvaluation(logits: z, gradient: g, labels: labels, cost: cost)
     }
 
     func bestImages() -> Matrix { best }
@@ -425,49 +438,25 @@ final class FactoredDescent: DescentState {
 }
 
 /// Descent in a decoder's code: x = decode(c), c <- Process(c - lambda * grad_c c(decode(c))), the gradient
-/// carried back through the model and then the decoder.
-final class LatentDescent: DescentState {
+/// carried back through the model and then the decoder (the stored iterates are codes).
+final class LatentDescent: ProcessedDescent, DescentState {
     let model: any ClassGradients
     let decoder: Decoder
-    let process: (@Sendable (Matrix) -> Matrix)?
-    var c: Matrix
-    var best: Matrix
-    var rows: [Int] = []
 
     init(model: any ClassGradients, decoder: Decoder, c0: [Float], count: Int, process: (@Sendable (Matrix) -> Matrix)?) {
         self.model = model
         self.decoder = decoder
-        self.process = process
-        c = Matrix(rows: count, cols: c0.count)
-        for r in 0..<count { c.setRow(r, c0) }
-        best = c
+        super.init(start: c0, count: count, process: process)
     }
 
     func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> DescentEvaluation {
-        self.rows = rows
-        let codes = rows.count == c.rows && rows == Array(0..<c.rows) ? c : c.rows(rows)
         var logits = Matrix(rows: 0, cols: 0)
-        let (_, g) = decoder.network.inputGradient(codes) { images in
+        let (_, g) = decoder.network.inputGradient(select(rows)) { images in
             let (z, gx) = model.inputGradient(images) { MIFace.logitGradient($0, labels: labels, cost: cost) }
             logits = z
             return gx
         }
         return DescentEvaluation(logits: logits, gradient: g, labels: labels, cost: cost)
-    }
-
-    func remember(row r: Int, as k: Int) {
-        best.setRow(k, c.row(rows[r]))
-    }
-
-    func step(keeping keep: [Int], gradient: Matrix, lambda: Float) {
-        var moved = Matrix(rows: keep.count, cols: c.cols)
-        for (i, r) in keep.enumerated() {
-            var v = c.row(rows[r])
-            for j in v.indices { v[j] -= lambda * gradient[r, j] }
-            moved.setRow(i, v)
-        }
-        if let process { moved = process(moved) }
-        for (i, r) in keep.enumerated() { c.setRow(rows[r], moved.row(i)) }
     }
 
     /// The best codes, decoded.
