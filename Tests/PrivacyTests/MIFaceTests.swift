@@ -176,6 +176,7 @@ import Testing
         var wrong = a
         wrong.space = .latent(
             Decoder(Network(layers: [Dense(weight: Matrix(rows: 31, cols: 3), bias: [Float](repeating: 0, count: 31))])), start: nil)
+        #expect(throws: AttackError.self) { try a.run(labels: [0], oracle: oracle, x0: [Float](repeating: 0, count: 32)) }
         #expect { try wrong.run(labels: [0], oracle: oracle) } throws: { "\($0)".contains("31") && "\($0)".contains("32") }
     }
 

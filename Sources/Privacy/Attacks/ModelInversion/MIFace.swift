@@ -178,6 +178,9 @@ public struct MIFace: Sendable {
                 throw AttackError(
                     description: "MI-Face: the decoder makes \(decoder.outputSize) values, the model takes \(model.inputSize)")
             }
+            guard x0 == nil else {
+                throw AttackError(description: "MI-Face: a descent in a decoder's code starts from its start code, not from x0")
+            }
             _ = try checked(labels: labels, x0: nil, inputSize: model.inputSize, classCount: model.classCount)
             let c0 = code ?? [Float](repeating: 0, count: decoder.codeSize)
             guard c0.count == decoder.codeSize else {
