@@ -32,37 +32,31 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
 
     @OptionGroup var common: CommonOptions<Fredrikson2014Warfarin>
 
-    @Option(help: "Share of the cohort held out from the dosing model (default \(Published.Fredrikson2014.heldOutShare), as the IWPC).")
-    var heldOut: Double?
-    @Option(parsing: .upToNextOption, help: "Privacy budgets of the functional mechanism.")
-    var epsilons: [Double] = Published.Fredrikson2014.epsilons
-    @Option(help: "Seeded trials per privacy budget (default \(D.trials.full); --quick: \(D.trials.quick)).") var trials: Int?
-    @Option(help: "L2 penalty of the ideal classifiers, fitted to convergence (default \(IdealClassifier().l2)).")
-    var idealL2: Double?
-    @Option(help: "Redrawn splits for the paired gaps between methods (default \(D.splits.full); --quick: \(D.splits.quick)).")
-    var splits: Int?
+    @Option(help: S.heldOut.help, transform: S.heldOut.parse) var heldOut: Double?
+    @Option(parsing: .upToNextOption, help: S.epsilons.help, transform: S.epsilons.parse) var epsilons: [Double] = []
+    @Option(help: S.trials.help, transform: S.trials.parse) var trials: Int?
+    @Option(help: S.idealL2.help, transform: S.idealL2.parse) var idealL2: Double?
+    @Option(help: S.splits.help, transform: S.splits.parse) var splits: Int?
 
-    /// The defaults, and what --quick shrinks each to.
-    enum D {
-        static let trials = (full: 50, quick: 5)
-        static let splits = (full: 50, quick: 5)
+    /// Every setting of the experiment, declared once: key, help, default, --quick's value and rule.
+    enum S {
+        static let heldOut = Setting(
+            "held_out", "Share of the cohort held out from the dosing model, as the IWPC", default: Published.Fredrikson2014.heldOutShare,
+            must: .open(0, 1))
+        static let epsilons = ListSetting(
+            "epsilons", "Privacy budgets of the functional mechanism", default: Published.Fredrikson2014.epsilons, must: .positive,
+            example: "0.25 1 5 20 100", format: { String(format: "%g", $0) })
+        static let trials = Setting(
+            "trials", "Seeded trials per privacy budget", default: 50, quick: 5, must: .atLeast(1),
+            hint: "20 or more give stable means and spreads")
+        static let splits = Setting(
+            "splits", "Redrawn splits for the paired gaps between methods", default: 50, quick: 5, must: .atLeast(1))
+        static let idealL2 = Setting(
+            "ideal_l2", "L2 penalty of the ideal classifiers, fitted to convergence", default: IdealClassifier().l2, must: .nonNegative)
     }
 
     func validate() throws {
-        if let heldOut, !(heldOut > 0 && heldOut < 1) {
-            throw ValidationError("--held-out must be between 0 and 1 (got \(heldOut))")
-        }
-        guard !epsilons.isEmpty, epsilons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw ValidationError("--epsilons must be positive numbers, e.g. --epsilons 0.25 1 5 20 100")
-        }
-        if let twice = epsilons.first(where: { e in epsilons.filter { $0 == e }.count > 1 }) {
-            throw ValidationError("--epsilons lists \(twice) more than once")
-        }
-        if let trials, trials < 1 { throw ValidationError("--trials must be at least 1 (20 or more give stable means and spreads)") }
-        if let splits, splits < 1 { throw ValidationError("--splits must be at least 1") }
-        if let idealL2, !(idealL2 >= 0 && idealL2.isFinite) {
-            throw ValidationError("--ideal-l2 must be a non-negative number, e.g. --ideal-l2 0.0001 (got \(idealL2))")
-        }
+        try S.epsilons.check(epsilons)
     }
 
     func run() throws {
@@ -70,11 +64,11 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
     }
 
     func body(_ run: ExperimentRun) throws {
-        let heldOut = run.setting("held_out", given: heldOut, default: Published.Fredrikson2014.heldOutShare)
-        run.record("epsilons", epsilons.sorted().map { String(format: "%g", $0) }.joined(separator: " "))
-        let trials = run.setting("trials", given: self.trials, default: D.trials.full, quick: D.trials.quick)
-        let splits = run.setting("splits", given: self.splits, default: D.splits.full, quick: D.splits.quick)
-        let ideal = IdealClassifier(l2: run.setting("ideal_l2", given: idealL2, default: IdealClassifier().l2))
+        let heldOut = run.value(S.heldOut, given: heldOut)
+        let epsilons = run.values(S.epsilons, given: epsilons.sorted())
+        let trials = run.value(S.trials, given: trials)
+        let splits = run.value(S.splits, given: splits)
+        let ideal = IdealClassifier(l2: run.value(S.idealL2, given: idealL2))
         run.record(
             "ideal_learner",
             "multinomial logistic regression on standardised features, Newton until every gradient entry < \(Format.e2(IdealClassifier.tolerance))"
@@ -181,7 +175,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         run.section(5, "Functional mechanism: \(trials) trials per epsilon; attack on training patients, dosing on held-out")
         let privacy = try run.time("functional_mechanism_sweep") {
             try PrivacySweep.run(
-                epsilons: epsilons.sorted(), trials: trials, training: training, heldOut: heldOutPatients,
+                epsilons: epsilons, trials: trials, training: training, heldOut: heldOutPatients,
                 nonPrivate: model, sigma: sigma, using: rng.derived(4))
         }
         Console.table(

@@ -129,7 +129,7 @@ extension Report {
         md.heading("Surrogates: steal the model, then invert the copy")
         md.paragraph(
             "Softmax: equation solving (Tramer et al.): the answers at 0 and at a probe along each pixel give every weight up to "
-                + "what the softmax cannot see. MLP: a \(D.surrogateHidden)-unit MLP trained on the oracle's answers for varied "
+                + "what the softmax cannot see. MLP: a \(S.surrogateHidden)-unit MLP trained on the oracle's answers for varied "
                 + "held-out photos (shifts, brightness, noise; never a training photo), at several budgets. MI-Face then runs "
                 + "white-box on the copy, costing no further queries. The control row is what the attacker's photos give with no "
                 + "inversion at all: the mean of the photos the oracle labels as each subject.")

@@ -33,81 +33,31 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
 
     @OptionGroup var common: CommonOptions<Fredrikson2015Faces>
 
-    @Option(help: "MI-Face alpha: maximum iterations (default \(D.alpha.paper); --quick: \(D.alpha.quick)).") var alpha: Int?
-    @Option(help: "MI-Face beta: no-improvement window (default \(D.beta)).") var beta: Int?
-    @Option(help: "MI-Face gamma: stopping threshold, read as --gamma-reading says (default \(D.gamma)).") var gamma: Float?
-    @Option(help: "MI-Face lambda: step size (default \(D.lambda)).") var lambda: Float?
-    @Option(help: "Cost descended: one-minus-p (the paper's) or neg-log-p (default neg-log-p).") var cost: InversionCost?
-    @Option(help: "Reading of gamma: confidence (stop when p >= gamma) or cost (stop when cost <= gamma, literal) (default confidence).")
-    var gammaReading: GammaReading?
+    @Option(help: S.alpha.help, transform: S.alpha.parse) var alpha: Int?
+    @Option(help: S.beta.help, transform: S.beta.parse) var beta: Int?
+    @Option(help: S.gamma.help, transform: S.gamma.parse) var gamma: Float?
+    @Option(help: S.lambda.help, transform: S.lambda.parse) var lambda: Float?
+    @Option(help: S.cost.help, transform: S.cost.parse) var cost: InversionCost?
+    @Option(help: S.gammaReading.help, transform: S.gammaReading.parse) var gammaReading: GammaReading?
 
-    @Option(help: "Hidden units of the MLP (default \(D.mlpHidden.paper); --quick: \(D.mlpHidden.quick)).") var mlpHidden: Int?
-    @Option(help: "Training epochs of softmax regression (default \(D.softmaxEpochs.paper); --quick: \(D.softmaxEpochs.quick)).")
-    var softmaxEpochs: Int?
-    @Option(help: "Training epochs of the MLP (default \(D.mlpEpochs.paper); --quick: \(D.mlpEpochs.quick)).") var mlpEpochs: Int?
-    @Option(help: "L2 weight decay of the MLP; it also wears away the random start in the first layer (default \(D.mlpL2)).")
-    var mlpL2: Float?
-    @Option(help: "Automatic line-ups per reconstruction (default \(D.lineups.paper); --quick: \(D.lineups.quick)).") var lineups: Int?
+    @Option(help: S.mlpHidden.help, transform: S.mlpHidden.parse) var mlpHidden: Int?
+    @Option(help: S.softmaxEpochs.help, transform: S.softmaxEpochs.parse) var softmaxEpochs: Int?
+    @Option(help: S.mlpEpochs.help, transform: S.mlpEpochs.parse) var mlpEpochs: Int?
+    @Option(help: S.mlpL2.help, transform: S.mlpL2.parse) var mlpL2: Float?
+    @Option(help: S.lineups.help, transform: S.lineups.parse) var lineups: Int?
 
-    @Option(
-        parsing: .upToNextOption,
-        help:
-            "Black-box gradient estimators: blocks-S (central differences on S x S pixel blocks) or random-K-blocks-S (K random directions) (default \(D.estimators.joined(separator: " ")))."
-    )
-    var estimators: [String] = []
-    @Option(help: "Length of each finite-difference probe (default \(D.probe)).") var probe: Float?
-    @Option(help: "Black-box MI-Face on softmax: maximum iterations (default \(D.blackBoxAlpha.paper); --quick: \(D.blackBoxAlpha.quick)).")
-    var blackBoxAlpha: Int?
-    @Option(
-        help:
-            "Black-box MI-Face on the MLP: maximum iterations (default \(D.blackBoxMLPAlpha.paper); --quick: \(D.blackBoxMLPAlpha.quick)).")
-    var blackBoxMlpAlpha: Int?
-    @Option(
-        help:
-            "Subjects attacked black-box on the MLP and in the rounding sweep (default \(D.sweepFaces.paper); --quick: \(D.sweepFaces.quick))."
-    )
-    var sweepFaces: Int?
-    @Option(parsing: .upToNextOption, help: "Rounding steps of the oracle's answers, 0 for none (default 0 0.001 0.005 0.01 0.05 0.1).")
-    var roundings: [Float] = []
-    @Option(
-        help:
-            "Public photos (varied held-out photos) the MLP surrogate is trained on (default \(D.surrogateBudget.paper); --quick: \(D.surrogateBudget.quick))."
-    )
-    var surrogateBudget: Int?
-    @Option(
-        help:
-            "Benign clients the query monitor watches, \(D.benignQueries.paper) queries each (default \(D.benignClients.paper); --quick: \(D.benignClients.quick) with \(D.benignQueries.quick) each)."
-    )
-    var benignClients: Int?
+    @Option(parsing: .upToNextOption, help: S.estimators.help, transform: S.estimators.parse) var estimators: [String] = []
+    @Option(help: S.probe.help, transform: S.probe.parse) var probe: Float?
+    @Option(help: S.blackBoxAlpha.help, transform: S.blackBoxAlpha.parse) var blackBoxAlpha: Int?
+    @Option(help: S.blackBoxMLPAlpha.help, transform: S.blackBoxMLPAlpha.parse) var blackBoxMlpAlpha: Int?
+    @Option(help: S.sweepFaces.help, transform: S.sweepFaces.parse) var sweepFaces: Int?
+    @Option(parsing: .upToNextOption, help: S.roundings.help, transform: S.roundings.parse) var roundings: [Float] = []
+    @Option(help: S.surrogateBudget.help, transform: S.surrogateBudget.parse) var surrogateBudget: Int?
+    @Option(help: S.benignClients.help, transform: S.benignClients.parse) var benignClients: Int?
 
     func validate() throws {
-        if let alpha { guard alpha >= 1 else { throw ValidationError("--alpha must be at least 1 (got \(alpha))") } }
-        if let beta { guard beta >= 1 else { throw ValidationError("--beta must be at least 1 (got \(beta))") } }
-        if let lambda { guard lambda > 0, lambda.isFinite else { throw ValidationError("--lambda must be positive (got \(lambda))") } }
-        if let gamma { guard gamma.isFinite else { throw ValidationError("--gamma must be a number") } }
-        if let mlpHidden { guard mlpHidden >= 1 else { throw ValidationError("--mlp-hidden must be at least 1") } }
-        for (name, epochs) in [("--softmax-epochs", softmaxEpochs), ("--mlp-epochs", mlpEpochs)] {
-            if let epochs, epochs < 1 { throw ValidationError("\(name) must be at least 1 (got \(epochs))") }
-        }
-        if let mlpL2 { guard mlpL2 >= 0, mlpL2.isFinite else { throw ValidationError("--mlp-l2 must be a non-negative number") } }
-        if let lineups {
-            guard lineups >= 1 else { throw ValidationError("--lineups must be at least 1 (the default 100 gives stable line-up rates)") }
-        }
-        for e in estimators where Estimator.parse(e) == nil {
-            throw ValidationError(
-                "--estimators: '\(e)' is not blocks-S or random-K-blocks-S with S and K positive (e.g. blocks-8, random-50-blocks-4)")
-        }
-        if let probe { guard probe > 0, probe.isFinite else { throw ValidationError("--probe must be positive (got \(probe))") } }
-        if let blackBoxAlpha { guard blackBoxAlpha >= 1 else { throw ValidationError("--black-box-alpha must be at least 1") } }
-        if let blackBoxMlpAlpha { guard blackBoxMlpAlpha >= 1 else { throw ValidationError("--black-box-mlp-alpha must be at least 1") } }
-        if let sweepFaces {
-            guard (1...40).contains(sweepFaces) else { throw ValidationError("--sweep-faces must be in 1...40 (got \(sweepFaces))") }
-        }
-        for r in roundings where !(r >= 0 && r < 1) { throw ValidationError("--roundings: \(r) is not a step in [0, 1)") }
-        if let surrogateBudget {
-            guard surrogateBudget >= 40 else { throw ValidationError("--surrogate-budget must be at least 40 photos") }
-        }
-        if let benignClients { guard benignClients >= 1 else { throw ValidationError("--benign-clients must be at least 1") } }
+        try S.estimators.check(estimators)
+        try S.roundings.check(roundings)
     }
 
     func run() throws {
@@ -253,7 +203,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                 for budget in m.kind == .softmax ? [0] : s.surrogateBudgets {
                     var sr = try APIAttacks.surrogate(
                         m, attack: s.attack, labels: labels, rounding: 0, publicInputs: publicPhotos.rows(Array(0..<max(budget, 1))),
-                        surrogateHidden: D.surrogateHidden, surrogateEpochs: s.surrogateEpochs, test: test, using: &surrogateRNG)
+                        surrogateHidden: S.surrogateHidden, surrogateEpochs: s.surrogateEpochs, test: test, using: &surrogateRNG)
                     sr.scores = scorer.score(sr.images, subjects: labels, using: &scoreRNG)
                     run.timings.record("surrogate_\(m.name)_\(sr.method)", seconds: sr.seconds)
                     surrogates.append(sr)
@@ -294,7 +244,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                             m, attack: s.blackBox(m), estimator: s.estimators[0], labels: sweepLabels, rounding: r, quiet: true),
                         try APIAttacks.surrogate(
                             m, attack: s.attack, labels: sweepLabels, rounding: r, publicInputs: publicPhotos,
-                            surrogateHidden: D.surrogateHidden, surrogateEpochs: s.surrogateEpochs, test: test, using: &surrogateRNG),
+                            surrogateHidden: S.surrogateHidden, surrogateEpochs: s.surrogateEpochs, test: test, using: &surrogateRNG),
                         try APIAttacks.whiteBox(m, attack: s.attack, labels: sweepLabels, rounding: r),
                     ]
                     for i in cell.indices {
@@ -354,29 +304,58 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
 }
 
 /// The defaults: the paper's settings where it gives them, and what --quick shrinks each to.
-enum D {
-    static let alpha = (paper: Published.Fredrikson2015.alpha, quick: 300)
-    static let beta = Published.Fredrikson2015.beta
-    static let gamma = Published.Fredrikson2015.gamma
-    static let lambda = Published.Fredrikson2015.lambda
-    static let mlpHidden = (paper: Published.Fredrikson2015.mlpHidden, quick: 300)
-    static let softmaxEpochs = (paper: 100, quick: 30)
-    static let mlpEpochs = (paper: 40, quick: 15)
-    static let mlpL2: Float = 0.01
-    static let evaluatorHidden = (paper: 256, quick: 64)
-    static let evaluatorEpochs = (paper: 30, quick: 10)
-    static let lineups = (paper: 100, quick: 20)
-    static let estimators = ["random-40-blocks-4", "blocks-16"]
-    static let probe: Float = 0.05
-    static let blackBoxAlpha = (paper: Published.Fredrikson2015.alpha, quick: 20)
-    static let blackBoxMLPAlpha = (paper: 200, quick: 10)
-    static let sweepFaces = (paper: 8, quick: 2)
-    static let roundings: [Float] = [0] + Published.Fredrikson2015.roundingLevels
-    static let surrogateBudget = (paper: 4000, quick: 200)
+/// Every setting of the experiment, declared once: key, help, the paper's value, --quick's value and rule.
+enum S {
+    static let alpha = Setting(
+        "alpha", "MI-Face alpha: maximum iterations", default: Published.Fredrikson2015.alpha, quick: 300, must: .atLeast(1))
+    static let beta = Setting("beta", "MI-Face beta: no-improvement window", default: Published.Fredrikson2015.beta, must: .atLeast(1))
+    static let gamma = Setting(
+        "gamma", "MI-Face gamma: stopping threshold, read as --gamma-reading says", default: Published.Fredrikson2015.gamma, must: .finite)
+    static let lambda = Setting("lambda", "MI-Face lambda: step size", default: Published.Fredrikson2015.lambda, must: .positive)
+    static let cost = Setting("cost", "Cost descended: one-minus-p (the paper's) or neg-log-p", default: InversionCost.negativeLogP)
+    static let gammaReading = Setting(
+        "gamma_reading", "Reading of gamma: confidence (stop when p >= gamma) or cost (stop when cost <= gamma, literal)",
+        default: GammaReading.confidence)
+    static let mlpHidden = Setting(
+        "mlp_hidden", "Hidden units of the MLP", default: Published.Fredrikson2015.mlpHidden, quick: 300, must: .atLeast(1))
+    static let softmaxEpochs = Setting(
+        "softmax_epochs", "Training epochs of softmax regression", default: 100, quick: 30, must: .atLeast(1))
+    static let mlpEpochs = Setting("mlp_epochs", "Training epochs of the MLP", default: 40, quick: 15, must: .atLeast(1))
+    static let mlpL2 = Setting(
+        "mlp_l2", "L2 weight decay of the MLP; it also wears away the random start in the first layer", default: Float(0.01),
+        must: .nonNegative)
+    static let evaluatorHidden = Setting("evaluator_hidden", "Hidden units of the evaluator", default: 256, quick: 64)
+    static let evaluatorEpochs = Setting("evaluator_epochs", "Training epochs of the evaluator", default: 30, quick: 10)
+    static let lineups = Setting(
+        "lineups", "Automatic line-ups per reconstruction", default: 100, quick: 20, must: .atLeast(1),
+        hint: "the default 100 gives stable line-up rates")
+    static let estimators = ListSetting(
+        "estimators",
+        "Black-box gradient estimators: blocks-S (central differences on S x S pixel blocks) or random-K-blocks-S (K random directions)",
+        default: ["random-40-blocks-4", "blocks-16"], quick: ["random-40-blocks-4"],
+        must: Rule("blocks-S or random-K-blocks-S with S and K positive") { Estimator.parse($0) != nil },
+        example: "blocks-8 random-50-blocks-4")
+    static let probe = Setting("probe", "Length of each finite-difference probe", default: Float(0.05), must: .positive)
+    static let blackBoxAlpha = Setting(
+        "black_box_alpha", "Black-box MI-Face on softmax: maximum iterations", default: Published.Fredrikson2015.alpha, quick: 20,
+        must: .atLeast(1))
+    static let blackBoxMLPAlpha = Setting(
+        "black_box_mlp_alpha", "Black-box MI-Face on the MLP: maximum iterations", default: 200, quick: 10, must: .atLeast(1))
+    static let sweepFaces = Setting(
+        "sweep_faces", "Subjects attacked black-box on the MLP and in the rounding sweep", default: 8, quick: 2, must: .within(1...40))
+    static let roundings = ListSetting(
+        "roundings", "Rounding steps of the oracle's answers, 0 for none", default: [0] + Published.Fredrikson2015.roundingLevels,
+        must: .halfOpen(0, 1), example: "0 0.01 0.1", format: roundingName)
+    static let surrogateBudget = Setting(
+        "surrogate_budget", "Public photos (varied held-out photos) the MLP surrogate is trained on", default: 4000, quick: 200,
+        must: .atLeast(40))
+    static let surrogateEpochs = Setting("surrogate_epochs", "Training epochs of the MLP surrogate", default: 30, quick: 5)
+    static let benignClients = Setting(
+        "benign_clients", "Benign clients the query monitor watches, each with --benign-queries queries", default: 20, quick: 3,
+        must: .atLeast(1))
+    static let benignQueries = Setting("benign_queries", "Queries of each benign client", default: 200, quick: 50)
+    /// Hidden units of the MLP surrogate (fixed).
     static let surrogateHidden = 256
-    static let surrogateEpochs = (paper: 30, quick: 5)
-    static let benignClients = (paper: 20, quick: 3)
-    static let benignQueries = (paper: 200, quick: 50)
 }
 
 /// A finite-difference estimator as the options spell it: blocks-S or random-K-blocks-S.
@@ -419,26 +398,25 @@ struct Settings {
 
     init(_ o: Fredrikson2015Faces, _ run: ExperimentRun) {
         var a = MIFace()
-        a.alpha = run.setting("alpha", given: o.alpha, default: D.alpha.paper, quick: D.alpha.quick)
-        a.beta = run.setting("beta", given: o.beta, default: D.beta)
-        a.gamma = run.setting("gamma", given: o.gamma, default: D.gamma)
-        a.lambda = run.setting("lambda", given: o.lambda, default: D.lambda)
-        a.cost = run.setting("cost", given: o.cost, default: .negativeLogP)
-        a.gammaReading = run.setting("gamma_reading", given: o.gammaReading, default: .confidence)
+        a.alpha = run.value(S.alpha, given: o.alpha)
+        a.beta = run.value(S.beta, given: o.beta)
+        a.gamma = run.value(S.gamma, given: o.gamma)
+        a.lambda = run.value(S.lambda, given: o.lambda)
+        a.cost = run.value(S.cost, given: o.cost)
+        a.gammaReading = run.value(S.gammaReading, given: o.gammaReading)
         attack = a
         run.record("x0", "zeros")
         run.record("process", "identity")
-        softmaxEpochs = run.setting("softmax_epochs", given: o.softmaxEpochs, default: D.softmaxEpochs.paper, quick: D.softmaxEpochs.quick)
-        mlpHidden = run.setting("mlp_hidden", given: o.mlpHidden, default: D.mlpHidden.paper, quick: D.mlpHidden.quick)
-        mlpEpochs = run.setting("mlp_epochs", given: o.mlpEpochs, default: D.mlpEpochs.paper, quick: D.mlpEpochs.quick)
-        mlpL2 = run.setting("mlp_l2", given: o.mlpL2, default: D.mlpL2)
-        evaluatorHidden = run.setting("evaluator_hidden", given: nil, default: D.evaluatorHidden.paper, quick: D.evaluatorHidden.quick)
-        evaluatorEpochs = run.setting("evaluator_epochs", given: nil, default: D.evaluatorEpochs.paper, quick: D.evaluatorEpochs.quick)
-        lineups = run.setting("lineups", given: o.lineups, default: D.lineups.paper, quick: D.lineups.quick)
+        softmaxEpochs = run.value(S.softmaxEpochs, given: o.softmaxEpochs)
+        mlpHidden = run.value(S.mlpHidden, given: o.mlpHidden)
+        mlpEpochs = run.value(S.mlpEpochs, given: o.mlpEpochs)
+        mlpL2 = run.value(S.mlpL2, given: o.mlpL2)
+        evaluatorHidden = run.value(S.evaluatorHidden, given: nil)
+        evaluatorEpochs = run.value(S.evaluatorEpochs, given: nil)
+        lineups = run.value(S.lineups, given: o.lineups)
         run.record("lineup_size", 5)
-        let probe = run.setting("probe", given: o.probe, default: D.probe)
-        let names = o.estimators.isEmpty ? (run.quick ? Array(D.estimators.prefix(1)) : D.estimators) : o.estimators
-        run.record("estimators", names.joined(separator: " "), source: o.estimators.isEmpty ? "default" : "option")
+        let probe = run.value(S.probe, given: o.probe)
+        let names = run.values(S.estimators, given: o.estimators)
         estimators = names.enumerated().compactMap { i, name in
             Estimator.parse(name).map {
                 FiniteDifferences(
@@ -447,20 +425,17 @@ struct Settings {
             }
         }
         var bb = a
-        bb.alpha = run.setting("black_box_alpha", given: o.blackBoxAlpha, default: D.blackBoxAlpha.paper, quick: D.blackBoxAlpha.quick)
+        bb.alpha = run.value(S.blackBoxAlpha, given: o.blackBoxAlpha)
         blackBoxAttack = bb
-        bb.alpha = run.setting(
-            "black_box_mlp_alpha", given: o.blackBoxMlpAlpha, default: D.blackBoxMLPAlpha.paper, quick: D.blackBoxMLPAlpha.quick)
+        bb.alpha = run.value(S.blackBoxMLPAlpha, given: o.blackBoxMlpAlpha)
         blackBoxMLPAttack = bb
-        sweepFaces = run.setting("sweep_faces", given: o.sweepFaces, default: D.sweepFaces.paper, quick: D.sweepFaces.quick)
-        roundings = o.roundings.isEmpty ? D.roundings : o.roundings
-        run.record("roundings", roundings.map(roundingName).joined(separator: " "), source: o.roundings.isEmpty ? "default" : "option")
-        surrogateBudget = run.setting(
-            "surrogate_budget", given: o.surrogateBudget, default: D.surrogateBudget.paper, quick: D.surrogateBudget.quick)
-        surrogateEpochs = run.setting("surrogate_epochs", given: nil, default: D.surrogateEpochs.paper, quick: D.surrogateEpochs.quick)
-        run.record("surrogate", "MLP \(D.surrogateHidden) sigmoid units, Adam 0.001, batch 40, on varied held-out photos")
-        benignQueries = run.setting("benign_queries", given: nil, default: D.benignQueries.paper, quick: D.benignQueries.quick)
-        benignClients = run.setting("benign_clients", given: o.benignClients, default: D.benignClients.paper, quick: D.benignClients.quick)
+        sweepFaces = run.value(S.sweepFaces, given: o.sweepFaces)
+        roundings = run.values(S.roundings, given: o.roundings)
+        surrogateBudget = run.value(S.surrogateBudget, given: o.surrogateBudget)
+        surrogateEpochs = run.value(S.surrogateEpochs, given: nil)
+        run.record("surrogate", "MLP \(S.surrogateHidden) sigmoid units, Adam 0.001, batch 40, on varied held-out photos")
+        benignQueries = run.value(S.benignQueries, given: nil)
+        benignClients = run.value(S.benignClients, given: o.benignClients)
         run.record("split", "7 train / 3 test per subject, seeded")
     }
 }

@@ -32,47 +32,33 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
 
     @OptionGroup var common: CommonOptions<Shokri2017Membership>
 
-    @Option(parsing: .upToNextOption, help: "Datasets to audit (default: all four).") var datasets: [AuditedDataset] = AuditedDataset
-        .allCases
-    @Option(
-        help: "Models per dataset, every record in half of them (default 64 for location and faces, 32 for adult and mnist; --quick: 8).")
-    var models: Int?
-    @Option(help: "Models audited as targets; the others are the attacker's references (default 8; --quick: 2).") var targets: Int?
-    @Option(help: "Shadow models among the references, for Shokri et al.'s attack and thresholds (default 10; --quick: 4).")
-    var shadows: Int?
-    @Option(help: "Hidden tanh units of every model (default 128).") var hidden: Int?
-    @Option(help: "Training epochs of every model (default per dataset: location 50, adult 20, mnist 20, faces 40; --quick: 20, 5, 5, 15).")
-    var epochs: Int?
-    @Option(help: "Records of the location pool (default all 5010; --quick: 1000).") var locationPool: Int?
-    @Option(help: "Records of the adult pool, drawn from adult.data and adult.test (default 10000; --quick: 2000).") var adultPool: Int?
-    @Option(help: "Records of the mnist pool, drawn from the 70,000 images (default 20000; --quick: 2000).") var mnistPool: Int?
-    @Option(help: "Population samples for RMIA (default 2000; --quick: 500).") var population: Int?
-    @Option(help: "Perturbed queries per record of the label-only robustness attack (default 10; --quick: 4).") var probes: Int?
-    @Option(help: "Epochs of the shadow-trained attack models, shokri and ml_leaks (default 50, the authors'; --quick: 10).")
-    var attackEpochs: Int?
+    @Option(parsing: .upToNextOption, help: S.datasets.help, transform: S.datasets.parse) var datasets: [AuditedDataset] = []
+    @Option(help: S.models.help, transform: S.models.parse) var models: Int?
+    @Option(help: S.targets.help, transform: S.targets.parse) var targets: Int?
+    @Option(help: S.shadows.help, transform: S.shadows.parse) var shadows: Int?
+    @Option(help: S.hidden.help, transform: S.hidden.parse) var hidden: Int?
+    @Option(help: S.epochs.help, transform: S.epochs.parse) var epochs: Int?
+    @Option(help: S.locationPool.help, transform: S.locationPool.parse) var locationPool: Int?
+    @Option(help: S.adultPool.help, transform: S.adultPool.parse) var adultPool: Int?
+    @Option(help: S.mnistPool.help, transform: S.mnistPool.parse) var mnistPool: Int?
+    @Option(help: S.population.help, transform: S.population.parse) var population: Int?
+    @Option(help: S.probes.help, transform: S.probes.parse) var probes: Int?
+    @Option(help: S.attackEpochs.help, transform: S.attackEpochs.parse) var attackEpochs: Int?
     @Option(
         help: ArgumentHelp("Folder of trained models kept between runs (default: out/.models under the package root).", valueName: "dir"))
     var modelCache: String?
-    @Option(help: "Models trained at once (default: the cores).") var threads: Int?
+    @Option(help: S.threads.help, transform: S.threads.parse) var threads: Int?
 
-    @Option(
-        parsing: .upToNextOption,
-        help: "Defences to evaluate: policies, regularisation (L2, early stopping, dropout), dp; or none (default: all three).")
-    var defences: [DefenceFamily] = []
-    @Option(
-        parsing: .upToNextOption,
-        help: ArgumentHelp(
-            "Output policies (default: top-1 top-3 round-0.1 round-0.001 temp-5 temp-20 label).", valueName: "top-K|round-STEP|temp-T|label"
-        ))
-    var policies: [PolicyOption] = []
-    @Option(parsing: .upToNextOption, help: "L2 strengths of the weight-decay defence (default: 1e-4 1e-3 1e-2 1e-1).") var l2: [Float] = []
-    @Option(help: "Dropout probability of the dropout defence (default 0.5).") var dropout: Float?
-    @Option(help: "Patience in epochs of the early-stopping defence, on 10 % of each model's rows (default 5).") var patience: Int?
-    @Option(parsing: .upToNextOption, help: "DP-SGD target epsilons (default: 1 4 8 16).") var epsilons: [Double] = []
-    @Option(help: "DP-SGD per-example gradient norm bound (default 1).") var dpClip: Float?
-    @Option(help: "DP-SGD delta (default: 1 / pool size, rounded down to a power of ten, per dataset).") var dpDelta: Double?
-    @Option(help: "Models of each defence's world, every record in half of them (default 16; --quick: 6).") var defenceModels: Int?
-    @Option(help: "Targets audited in each defence's world (default 4; --quick: 2).") var defenceTargets: Int?
+    @Option(parsing: .upToNextOption, help: S.defences.help, transform: S.defences.parse) var defences: [DefenceFamily] = []
+    @Option(parsing: .upToNextOption, help: S.policies.help, transform: S.policies.parse) var policies: [PolicyOption] = []
+    @Option(parsing: .upToNextOption, help: S.l2.help, transform: S.l2.parse) var l2: [Float] = []
+    @Option(help: S.dropout.help, transform: S.dropout.parse) var dropout: Float?
+    @Option(help: S.patience.help, transform: S.patience.parse) var patience: Int?
+    @Option(parsing: .upToNextOption, help: S.epsilons.help, transform: S.epsilons.parse) var epsilons: [Double] = []
+    @Option(help: S.dpClip.help, transform: S.dpClip.parse) var dpClip: Float?
+    @Option(help: S.dpDelta.help, transform: S.dpDelta.parse) var dpDelta: Double?
+    @Option(help: S.defenceModels.help, transform: S.defenceModels.parse) var defenceModels: Int?
+    @Option(help: S.defenceTargets.help, transform: S.defenceTargets.parse) var defenceTargets: Int?
     @Option(
         help: ArgumentHelp(
             "Train only shard k of n of the models into the model cache, then stop (results in out/\(name)-shard-k-of-n).",
@@ -80,36 +66,15 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
     var shard: Shard?
 
     func validate() throws {
-        guard !datasets.isEmpty else { throw ValidationError("--datasets needs at least one of location, adult, mnist, faces") }
-        guard Set(datasets).count == datasets.count else { throw ValidationError("--datasets lists a dataset twice") }
-        if let models, models < 4 { throw ValidationError("--models must be at least 4 (a target, two references to rehearse, a shadow)") }
-        if let targets, targets < 1 { throw ValidationError("--targets must be at least 1") }
-        if let shadows, shadows < 1 { throw ValidationError("--shadows must be at least 1") }
+        try S.datasets.check(datasets)
+        try S.defences.check(defences)
+        try S.policies.check(policies)
+        try S.l2.check(l2)
+        try S.epsilons.check(epsilons)
         if let models, let targets, let shadows, targets + shadows > models {
             throw ValidationError("--targets \(targets) and --shadows \(shadows) need more than --models \(models) models")
         }
-        for (name, value) in [
-            ("--hidden", hidden), ("--epochs", epochs), ("--probes", probes), ("--attack-epochs", attackEpochs), ("--threads", threads),
-        ] {
-            if let value, value < 1 { throw ValidationError("\(name) must be at least 1 (got \(value))") }
-        }
-        for (name, value) in [("--location-pool", locationPool), ("--adult-pool", adultPool), ("--mnist-pool", mnistPool)] {
-            if let value, value < 40 { throw ValidationError("\(name) must be at least 40 records (got \(value))") }
-        }
-        if let population, population < 10 { throw ValidationError("--population must be at least 10 samples") }
         if defences.contains(.none) && defences.count > 1 { throw ValidationError("--defences none cannot be combined with others") }
-        if let bad = l2.first(where: { !($0 >= 0 && $0.isFinite) }) { throw ValidationError("--l2 values must be 0 or more (got \(bad))") }
-        if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1) (got \(dropout))") }
-        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1 epoch") }
-        if let bad = epsilons.first(where: { !($0 > 0 && $0.isFinite) }) {
-            throw ValidationError("--epsilons must be positive (got \(bad))")
-        }
-        if let dpClip, !(dpClip > 0 && dpClip.isFinite) { throw ValidationError("--dp-clip must be positive (got \(dpClip))") }
-        if let dpDelta, !(dpDelta > 0 && dpDelta < 1) { throw ValidationError("--dp-delta must be in (0, 1) (got \(dpDelta))") }
-        if let defenceModels, defenceModels < 4 {
-            throw ValidationError("--defence-models must be at least 4 (a target, two references to rehearse, a shadow)")
-        }
-        if let defenceTargets, defenceTargets < 1 { throw ValidationError("--defence-targets must be at least 1") }
     }
 
     func run() throws {
@@ -123,9 +88,10 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
 
     func body(_ run: ExperimentRun) throws {
         let plans = Plans(self, run)
+        let datasets = plans.order
         let cacheRoot = modelCache.map(FileSystem.absolute) ?? PackageRoot.path("out/.models")
         run.record("model_cache", "out/.models (or --model-cache)")
-        let threads = run.setting("threads", given: self.threads, default: Parallel.cores)
+        let threads = run.value(S.threads, given: threads)
         let rng = SeededGenerator(seed: run.seed)
 
         // == 1. Data ==
@@ -255,6 +221,69 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
     }
 }
 
+/// Every setting of the experiment, declared once: key, help, default, --quick's value and rule. Those with one
+/// value per dataset (models, epochs, pools) are declared for their option and rule; the plan gives each dataset's.
+enum S {
+    static let datasets = ListSetting(
+        "datasets", "Datasets to audit", default: AuditedDataset.allCases, example: "location adult mnist faces")
+    static let models = Setting(
+        "models", "Models per dataset, every record in half of them", default: 64, must: .atLeast(4),
+        hint: "a target, two references to rehearse, a shadow", defaultText: "64 for location and faces, 32 for adult and mnist; --quick: 8"
+    )
+    static let targets = Setting(
+        "targets", "Models audited as targets; the others are the attacker's references", default: 8, quick: 2, must: .atLeast(1))
+    static let shadows = Setting(
+        "shadows", "Shadow models among the references, for Shokri et al.'s attack and thresholds", default: 10, quick: 4, must: .atLeast(1)
+    )
+    static let hidden = Setting("hidden", "Hidden tanh units of every model", default: 128, must: .atLeast(1))
+    static let epochs = Setting(
+        "epochs", "Training epochs of every model", default: 50, must: .atLeast(1),
+        defaultText: "per dataset: location 50, adult 20, mnist 20, faces 40; --quick: 20, 5, 5, 15")
+    static let locationPool = Setting(
+        "location_pool", "Records of the location pool", default: 5010, must: .atLeast(40), defaultText: "all 5010; --quick: 1000")
+    static let adultPool = Setting(
+        "adult_pool", "Records of the adult pool, drawn from adult.data and adult.test", default: 10000, quick: 2000, must: .atLeast(40))
+    static let mnistPool = Setting(
+        "mnist_pool", "Records of the mnist pool, drawn from the 70,000 images", default: 20000, quick: 2000, must: .atLeast(40))
+    static let population = Setting("population", "Population samples for RMIA", default: 2000, quick: 500, must: .atLeast(10))
+    static let probes = Setting(
+        "probes", "Perturbed queries per record of the label-only robustness attack", default: 10, quick: 4, must: .atLeast(1))
+    static let attackEpochs = Setting(
+        "attack_epochs", "Epochs of the shadow-trained attack models, shokri and ml_leaks (the authors' 50)", default: 50, quick: 10,
+        must: .atLeast(1))
+    static let threads = Setting("threads", "Models trained at once", default: Parallel.cores, must: .atLeast(1), defaultText: "the cores")
+    static let defences = ListSetting(
+        "defences", "Defences to evaluate: policies, regularisation (L2, early stopping, dropout), dp; or none",
+        default: [DefenceFamily.policies, .regularisation, .dp], example: "policies dp")
+    static let policies = ListSetting(
+        "policies", "Output policies: top-K, round-STEP, temp-T, label, full",
+        default: [OutputPolicy.topK(1), .topK(3), .rounded(0.1), .rounded(0.001), .temperature(5), .temperature(20), .labelOnly].map(
+            PolicyOption.init), example: "top-1 round-0.1 label")
+    static let l2 = ListSetting(
+        "defence_l2", option: "--l2", "L2 strengths of the weight-decay defence", default: [Float(1e-4), 1e-3, 1e-2, 1e-1],
+        must: .nonNegative, example: "1e-3 1e-2", format: { String(format: "%g", $0) })
+    static let dropout = Setting(
+        "defence_dropout", "Dropout probability of the dropout defence", default: Float(0.5), must: .halfOpen(0, 1))
+    static let patience = Setting(
+        "defence_patience", "Patience in epochs of the early-stopping defence, on 10 % of each model's rows", default: 5, must: .atLeast(1))
+    static let epsilons = ListSetting(
+        "dp_epsilons", option: "--epsilons", "DP-SGD target epsilons", default: [1.0, 4, 8, 16], must: .positive, example: "1 8",
+        format: { String(format: "%g", $0) })
+    static let dpClip = Setting("dp_clip", "DP-SGD per-example gradient norm bound", default: Float(1), must: .positive)
+    static let dpDelta = Setting(
+        "dp_delta", "DP-SGD delta", default: 1e-5, must: .open(0, 1),
+        defaultText: "1 / pool size, rounded down to a power of ten, per dataset")
+    static let defenceModels = Setting(
+        "defence_models", "Models of each defence's world, every record in half of them", default: 16, quick: 6, must: .atLeast(4),
+        hint: "a target, two references to rehearse, a shadow")
+    static let defenceTargets = Setting(
+        "defence_targets", "Targets audited in each defence's world", default: 4, quick: 2, must: .atLeast(1))
+}
+
+extension DefenceFamily: CustomStringConvertible {
+    var description: String { rawValue }
+}
+
 /// `--shard k/n`: this process trains shard k (1-based) of n.
 struct Shard: ExpressibleByArgument, CustomStringConvertible, Equatable {
     let index: Int
@@ -281,18 +310,23 @@ struct Plans {
 
     init(_ o: Shokri2017Membership, _ run: ExperimentRun) {
         var plan: [AuditedDataset: DatasetPlan] = [:]
-        run.record("datasets", o.datasets.map(\.rawValue).joined(separator: " "))
-        let targets = run.setting("targets", given: o.targets, default: 8, quick: 2)
-        let shadows = run.setting("shadows", given: o.shadows, default: 10, quick: 4)
-        let hidden = run.setting("hidden", given: o.hidden, default: 128)
-        let population = run.setting("population", given: o.population, default: 2000, quick: 500)
-        let probes = run.setting("probes", given: o.probes, default: 10, quick: 4)
-        let attackEpochs = run.setting("attack_epochs", given: o.attackEpochs, default: 50, quick: 10)
-        for d in o.datasets {
-            let pools: [AuditedDataset: Int?] = [.location: o.locationPool, .adult: o.adultPool, .mnist: o.mnistPool, .faces: nil]
-            let pool = run.setting("\(d)_pool", given: pools[d] ?? nil, default: d.pool.full, quick: d.pool.quick)
-            let models = run.setting("\(d)_models", given: o.models, default: d.models.full, quick: d.models.quick)
-            let epochs = run.setting("\(d)_epochs", given: o.epochs, default: d.training.epochs, quick: d.training.quickEpochs)
+        let datasets = run.values(S.datasets, given: o.datasets)
+        let targets = run.value(S.targets, given: o.targets)
+        let shadows = run.value(S.shadows, given: o.shadows)
+        let hidden = run.value(S.hidden, given: o.hidden)
+        let population = run.value(S.population, given: o.population)
+        let probes = run.value(S.probes, given: o.probes)
+        let attackEpochs = run.value(S.attackEpochs, given: o.attackEpochs)
+        for d in datasets {
+            let pools: [AuditedDataset: (Setting<Int>, Int?)] = [
+                .location: (S.locationPool, o.locationPool), .adult: (S.adultPool, o.adultPool), .mnist: (S.mnistPool, o.mnistPool),
+            ]
+            let pool =
+                pools[d].map { run.value($0.0, key: "\(d)_pool", given: $0.1, default: d.pool.full, quick: d.pool.quick) }
+                ?? run.setting("\(d)_pool", given: nil, default: d.pool.full, quick: d.pool.quick)
+            let models = run.value(S.models, key: "\(d)_models", given: o.models, default: d.models.full, quick: d.models.quick)
+            let epochs = run.value(
+                S.epochs, key: "\(d)_epochs", given: o.epochs, default: d.training.epochs, quick: d.training.quickEpochs)
             run.record("\(d)_batch", d.training.batch)
             run.record("\(d)_learning_rate", d.training.learningRate)
             plan[d] = DatasetPlan(
@@ -303,33 +337,23 @@ struct Plans {
         }
         run.record("model", "one hidden layer of tanh units, softmax output, Adam, L2 1e-6")
         self.plan = plan
-        order = o.datasets
+        order = datasets
     }
 }
 
 extension DefencePlan {
     /// The defence settings of a run, each resolved and recorded.
     init(_ o: Shokri2017Membership, _ run: ExperimentRun) {
-        let families = o.defences.isEmpty ? [DefenceFamily.policies, .regularisation, .dp] : o.defences.filter { $0 != .none }
-        run.record(
-            "defences", o.defences.contains(.none) ? "none" : families.map(\.rawValue).joined(separator: " "),
-            source: o.defences.isEmpty ? "default" : "option")
-        self.families = Set(families)
-        let standard: [OutputPolicy] = [.topK(1), .topK(3), .rounded(0.1), .rounded(0.001), .temperature(5), .temperature(20), .labelOnly]
-        policies = o.policies.isEmpty ? standard : o.policies.map(\.policy)
-        run.record("policies", policies.map(\.description).joined(separator: " "), source: o.policies.isEmpty ? "default" : "option")
-        l2 = o.l2.isEmpty ? [1e-4, 1e-3, 1e-2, 1e-1] : o.l2
-        run.record("defence_l2", l2.map { String(format: "%g", $0) }.joined(separator: " "), source: o.l2.isEmpty ? "default" : "option")
-        dropout = run.setting("defence_dropout", given: o.dropout, default: 0.5)
-        patience = run.setting("defence_patience", given: o.patience, default: 5)
-        epsilons = o.epsilons.isEmpty ? [1, 4, 8, 16] : o.epsilons
-        run.record(
-            "dp_epsilons", epsilons.map { String(format: "%g", $0) }.joined(separator: " "),
-            source: o.epsilons.isEmpty ? "default" : "option")
-        clip = run.setting("dp_clip", given: o.dpClip, default: 1)
+        families = Set(run.values(S.defences, given: o.defences).filter { $0 != .none })
+        policies = run.values(S.policies, given: o.policies).map(\.policy)
+        l2 = run.values(S.l2, given: o.l2)
+        dropout = run.value(S.dropout, given: o.dropout)
+        patience = run.value(S.patience, given: o.patience)
+        epsilons = run.values(S.epsilons, given: o.epsilons)
+        clip = run.value(S.dpClip, given: o.dpClip)
         delta = o.dpDelta
-        models = run.setting("defence_models", given: o.defenceModels, default: 16, quick: 6)
-        targets = run.setting("defence_targets", given: o.defenceTargets, default: 4, quick: 2)
+        models = run.value(S.defenceModels, given: o.defenceModels)
+        targets = run.value(S.defenceTargets, given: o.defenceTargets)
         run.record("dp_sampling", "Poisson, q = batch / the model's training rows; RDP accountant, improved conversion")
     }
 }

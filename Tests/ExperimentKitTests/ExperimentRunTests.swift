@@ -92,3 +92,45 @@ struct Toy: ExperimentDescription {
         #expect(Verdict.allCases.map(\.rawValue) == ["reproduced", "partly", "not reproduced", "not applicable"])
     }
 }
+
+@Suite(.serialized) struct SettingTests {
+    static let trials = Setting("trials", "Seeded trials", default: 50, quick: 5, must: .atLeast(1), hint: "20 or more are stable")
+    static let share = Setting("held_out", "Share held out", default: 0.2, must: .open(0, 1))
+    static let steps = ListSetting(
+        "roundings", "Rounding steps", default: [Float(0), 0.1], quick: [Float(0)], must: .halfOpen(0, 1), example: "0 0.1",
+        format: { $0 > 0 ? String($0) : "none" })
+
+    @Test func theHelpSaysTheDefaultAndTheQuickValueFromTheDeclaration() {
+        #expect(Self.trials.help.abstract == "Seeded trials (default 50; --quick: 5).")
+        #expect(Self.share.help.abstract == "Share held out (default 0.2).")
+        #expect(Self.steps.help.abstract == "Rounding steps (default none 0.1; --quick: none).")
+    }
+
+    @Test func aGivenValueIsCheckedAgainstTheRuleAndTheRefusalSaysWhy() throws {
+        #expect(try Self.trials.parse("7") == 7)
+        #expect(throws: (any Error).self) { try Self.trials.parse("0") }
+        #expect(Self.trials.refusal(0) == "must be at least 1 (got 0); 20 or more are stable")
+        #expect(Self.share.refusal(1) == "must be between 0 and 1 (got 1.0)")
+        #expect(throws: (any Error).self) { try Self.trials.parse("seven") }
+        #expect(throws: (any Error).self) { try Self.steps.parse("1.5") }
+        #expect(try Self.steps.parse("0.01") == 0.01)
+        #expect(throws: (any Error).self) { try Self.steps.check([0.1, 0.1]) }
+        try Self.steps.check([0, 0.1])
+        try Self.steps.check([])
+    }
+
+    @Test func aDeclaredSettingResolvesAndLandsInConfigWithItsSource() throws {
+        let out = NSTemporaryDirectory() + "inversionlab-setting-\(UUID().uuidString)"
+        defer { FileSystem.remove(out) }
+        let common = try CommonOptions<Toy>.parse(["--quick", "--out", out])
+        try ExperimentRun.perform(common, title: "test") { run in
+            #expect(run.value(Self.trials, given: nil) == 5)
+            #expect(run.value(Self.share, given: 0.3) == 0.3)
+            #expect(run.values(Self.steps, given: []) == [0])
+            #expect(run.values(Self.steps, given: [0.1, 0]) == [0.1, 0])
+        }
+        let config = try String(contentsOfFile: out + "/config.csv", encoding: .utf8)
+        #expect(config.contains("trials,5,quick\n") && config.contains("held_out,0.3,option\n"))
+        #expect(config.contains("roundings,none,quick\n") && config.contains("roundings,0.1 none,option\n"))
+    }
+}
