@@ -11,34 +11,10 @@ import Reporting
 
 enum Outputs {
     static func write(_ r: Results, to run: ExperimentRun) throws {
-        var cleaning = CSVTable(header: ["action", "rule", "rows", "remaining"])
-        for s in r.cohort.steps { cleaning.append([.text(s.action.rawValue), .text(s.reason), .int(s.rows), .int(s.remaining)]) }
-        try run.write(cleaning, to: "cleaning.csv")
-
-        var coefficients = CSVTable(header: ["coefficient", "fitted", "published_iwpc"])
-        for c in coefficientRows(r.model) {
-            coefficients.append([.text(c.name), .number(Double(c.fitted), decimals: 4), .number(Double(c.published), decimals: 4)])
-        }
-        try run.write(coefficients, to: "coefficients.csv")
-
-        var dosing = CSVTable(header: ["model", "patients", "n", "r2_sqrt_dose", "mae_mg_per_week", "within_20_percent"])
-        for (name, cohortName, m) in r.utility {
-            let n = cohortName == .training ? r.training.count : r.heldOut.count
-            dosing.append([
-                .text(name), .text(cohortName.rawValue), .int(n), .number(m.r2, decimals: 4), .number(m.maeMg, decimals: 3),
-                .number(m.within20, decimals: 4),
-            ])
-        }
-        try run.write(dosing, to: "dosing.csv")
-
-        var attacks = CSVTable(header: ["target", "cohort", "method", "accuracy", "auc", "n"])
-        for a in r.attacks {
-            attacks.append([
-                .text(a.target.rawValue), .text(a.cohort.rawValue), .text(a.method.description), .number(a.score.accuracy, decimals: 4),
-                .number(a.score.auc, decimals: 4), .int(a.score.count),
-            ])
-        }
-        try run.write(attacks, to: "attacks.csv")
+        try run.write(Tables.cleaning.csv(r.cohort.steps), to: "cleaning.csv")
+        try run.write(Tables.coefficients.csv(coefficientRows(r.model)), to: "coefficients.csv")
+        try run.write(Tables.dosing.csv(r.utility), to: "dosing.csv")
+        try run.write(Tables.attacks.csv(r.attacks), to: "attacks.csv")
 
         var priors = CSVTable(header: ["target", "prior", "group", "patients", "genotype", "probability"])
         for p in r.priors {
@@ -88,22 +64,7 @@ enum Outputs {
         try run.write(fits, to: "ideal_fit.csv")
         try run.write(priorsFigure(r), to: "priors.png")
 
-        var table = CSVTable(header: [
-            "epsilon", "trials", "vkorc1_accuracy_mean", "vkorc1_accuracy_sd", "cyp2c9_accuracy_mean",
-            "cyp2c9_accuracy_sd", "mae_mg_per_week_mean", "mae_mg_per_week_sd", "within_20_percent_mean",
-            "within_20_percent_sd", "trimmed_directions_mean",
-        ])
-        for p in r.privacy.rows {
-            table.append([
-                epsilonField(p.epsilon), .int(p.trials),
-                .number(p.vkorc1.mean, decimals: 4), .number(p.vkorc1.sd, decimals: 4),
-                .number(p.cyp2c9.mean, decimals: 4), .number(p.cyp2c9.sd, decimals: 4),
-                .number(p.mae.mean, decimals: 3), .number(p.mae.sd, decimals: 3),
-                .number(p.within20.mean, decimals: 4), .number(p.within20.sd, decimals: 4),
-                .number(p.trimmed, decimals: 2),
-            ])
-        }
-        try run.write(table, to: "privacy.csv")
+        try run.write(Tables.privacy.csv(r.privacy.rows), to: "privacy.csv")
 
         var raw = CSVTable(header: [
             "epsilon", "trial", "vkorc1_accuracy", "cyp2c9_accuracy", "mae_mg_per_week", "within_20_percent",
@@ -111,18 +72,13 @@ enum Outputs {
         ])
         for t in r.privacy.trials {
             raw.append([
-                epsilonField(t.epsilon), .int(t.trial), .number(t.vkorc1, decimals: 4),
+                Tables.epsilonField(t.epsilon), .int(t.trial), .number(t.vkorc1, decimals: 4),
                 .number(t.cyp2c9, decimals: 4), .number(t.mae, decimals: 3), .number(t.within20, decimals: 4), .int(t.trimmed),
             ])
         }
         try run.write(raw, to: "privacy_trials.csv")
         try run.write(privacyFigure(r.privacy), to: "privacy.png")
         try run.write(Report.render(r, run: run), to: "report.md")
-    }
-
-    /// The epsilon column: the budget, or `non_private` for the model fitted without noise.
-    static func epsilonField(_ epsilon: Double?) -> CSVField {
-        .text(epsilon.map { String(format: "%g", $0) } ?? "non_private")
     }
 
     /// VKORC1: every method's accuracy per cohort, on this run's split and as the mean over the redrawn

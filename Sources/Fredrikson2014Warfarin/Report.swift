@@ -197,9 +197,7 @@ enum Report {
                 + "are this project's: they answer why inversion falls short of the ideal here.")
 
         md.heading("Data cleaning")
-        md.table(
-            ["step", "rows", "remaining", "rule"],
-            r.cohort.steps.map { [$0.action.rawValue, String($0.rows), String($0.remaining), $0.reason] })
+        Tables.cleaning.markdown(r.cohort.steps, into: &md)
         md.paragraph(
             "Missing medications count as \"not taken\" in the covariates, as in the IWPC algorithm; missing genotypes are the "
                 + "\"unknown\" category. The IWPC imputed some VKORC1 -1639 genotypes from linked SNPs; this run does not, so \"unknown\" "
@@ -209,16 +207,8 @@ enum Report {
         md.paragraph(
             "Least squares (LAPACK dgelsd) of sqrt(weekly dose) on the IWPC covariates, beside the published IWPC 2009 algorithm. "
                 + "Residual standard deviation \(Format.f3(Double(r.sigma))) sqrt(mg/week).")
-        md.table(
-            ["coefficient", "fitted here", "IWPC 2009"],
-            coefficientRows(r.model).map {
-                [$0.name, Format.f4(Double($0.fitted)), Format.f4(Double($0.published))]
-            })
-        md.table(
-            ["model", "patients", "R^2 (sqrt dose)", "MAE (mg/week)", "within 20 % of stable dose"],
-            r.utility.map {
-                [$0.model, $0.patients.rawValue, Format.f3($0.metrics.r2), Format.f2($0.metrics.maeMg), Format.pct($0.metrics.within20)]
-            })
+        Tables.coefficients.markdown(coefficientRows(r.model), into: &md)
+        Tables.dosing.markdown(r.utility, into: &md)
 
         md.heading("Model inversion, the baseline and the ideal classifiers")
         md.paragraph(
@@ -228,15 +218,7 @@ enum Report {
                 + "The ideal classifiers are trained on the training cohort: ideal sees every covariate but the target genotype, plus "
                 + "the dose; ideal_without_race drops the race columns; ideal_without_dose drops the dose, the one thing the model's "
                 + "output adds.")
-        md.table(
-            ["target", "cohort", "method", "accuracy", "AUC", "patients", "queries"],
-            r.attacks.map {
-                [
-                    $0.target.rawValue, $0.cohort.rawValue, $0.method.description, Format.pct($0.score.accuracy), Format.f3($0.score.auc),
-                    String($0.score.count),
-                    String($0.queries),
-                ]
-            })
+        Tables.attacks.markdown(r.attacks, into: &md)
         md.paragraph("The priors, counted on the genotyped training patients (per race with one added to every count):")
         md.table(["target", "group", "patients", "genotype frequencies"], PriorRow.tableRows(r.priors))
 
@@ -287,15 +269,7 @@ enum Report {
 
         md.heading("Differential privacy (functional mechanism)")
         md.image("privacy.png", alt: "attack accuracy and dosing utility against epsilon")
-        md.table(
-            ["epsilon", "trials", "VKORC1 accuracy", "CYP2C9 accuracy", "MAE (mg/week)", "within 20 %", "trimmed directions"],
-            r.privacy.rows.map {
-                [
-                    $0.label, String($0.trials), "\(Format.pct($0.vkorc1.mean)) ± \(Format.pct($0.vkorc1.sd))",
-                    "\(Format.pct($0.cyp2c9.mean)) ± \(Format.pct($0.cyp2c9.sd))", "\(Format.f1($0.mae.mean)) ± \(Format.f1($0.mae.sd))",
-                    "\(Format.pct($0.within20.mean)) ± \(Format.pct($0.within20.sd))", Format.f2($0.trimmed),
-                ]
-            })
+        Tables.privacy.markdown(r.privacy.rows, into: &md)
         md.paragraph(
             "Mean ± standard deviation over the trials. The attack runs on the training patients (the ones the budget "
                 + "protects), dosing is measured on the held-out ones. Covariates and the target are scaled into [-1, 1] with bounds fixed "

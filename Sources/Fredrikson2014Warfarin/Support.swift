@@ -263,7 +263,7 @@ struct Results {
     let heldOut: [WarfarinPatient]
     let model: LinearRegression
     let sigma: Float
-    let utility: [(model: String, patients: Cohort, metrics: DosingMetrics)]
+    let utility: [DosingRow]
     let attacks: [AttackResult]
     let priors: [PriorRow]
     let repeats: [SplitRepeat]

@@ -81,11 +81,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         // == 1. Data ==
         run.section(1, "Data: IWPC cohort, cleaned, split into the model's training cohort and held-out patients")
         let cohort = try run.load { try IWPCWarfarin.load(from: $0) }
-        Console.table(
-            ["step", "rows", "remaining", "rule"],
-            cohort.steps.map {
-                [$0.action.rawValue, String($0.rows), String($0.remaining), $0.reason]
-            })
+        Tables.cleaning.print(cohort.steps)
         var splitRNG = rng.derived(1)
         let (training, heldOutPatients) = splitCohort(cohort.patients, heldOut: heldOut, using: &splitRNG)
         Console.line(
@@ -115,35 +111,23 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         }
         let sigma = model.residualStandardDeviation(x: xTrain, y: yTrain)
         let published = LinearRegression(weights: IWPCDosing.publishedWeights, intercept: IWPCDosing.publishedIntercept)
-        let utility: [(model: String, patients: Cohort, metrics: DosingMetrics)] = [
-            ("fitted", .training, DosingMetrics(model, patients: training)),
-            ("fitted", .heldOut, DosingMetrics(model, patients: heldOutPatients)),
-            ("published_iwpc", .heldOut, DosingMetrics(published, patients: heldOutPatients)),
+        let utility = [
+            DosingRow(model: "fitted", patients: .training, n: training.count, metrics: DosingMetrics(model, patients: training)),
+            DosingRow(
+                model: "fitted", patients: .heldOut, n: heldOutPatients.count, metrics: DosingMetrics(model, patients: heldOutPatients)),
+            DosingRow(
+                model: "published_iwpc", patients: .heldOut, n: heldOutPatients.count,
+                metrics: DosingMetrics(published, patients: heldOutPatients)),
         ]
-        Console.table(
-            ["coefficient", "ours", "IWPC 2009"],
-            coefficientRows(model).map {
-                [$0.name, Format.f4(Double($0.fitted)), Format.f4(Double($0.published))]
-            })
-        Console.table(
-            ["model", "patients", "R^2 (sqrt dose)", "MAE mg/week", "within 20 %"],
-            utility.map {
-                [$0.model, $0.patients.rawValue, Format.f3($0.metrics.r2), Format.f2($0.metrics.maeMg), Format.pct($0.metrics.within20)]
-            })
+        Tables.coefficients.print(coefficientRows(model))
+        Tables.dosing.print(utility)
         Console.line("  residual standard deviation (sqrt mg/week): \(Format.f3(Double(sigma)))")
 
         // == 3. Attacks: model inversion under each prior, against the baseline and the ideal classifiers ==
         run.section(3, "Attacks: model inversion under three priors, most frequent genotype, three ideal classifiers")
         let targets = SplitTargets.all(training: training, heldOut: heldOutPatients)
         let results = try targets.flatMap { try attackAll($0, model: model, sigma: sigma, ideal: ideal) }
-        Console.table(
-            ["target", "cohort", "method", "accuracy", "AUC", "patients", "queries"],
-            results.map {
-                [
-                    $0.target.rawValue, $0.cohort.rawValue, $0.method.description, Format.pct($0.score.accuracy), Format.f3($0.score.auc),
-                    String($0.score.count), String($0.queries),
-                ]
-            })
+        Tables.attacks.print(results)
         let priors = try PriorRow.all(targets)
         Console.line("  The marginal and race-conditional priors (training cohort; per race add-one smoothed):")
         Console.table(["target", "race", "patients", "genotype frequencies"], PriorRow.tableRows(priors))
@@ -178,17 +162,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
                 epsilons: epsilons, trials: trials, training: training, heldOut: heldOutPatients,
                 nonPrivate: model, sigma: sigma, using: rng.derived(4))
         }
-        Console.table(
-            ["epsilon", "VKORC1 acc", "CYP2C9 acc", "MAE mg/week", "within 20 %", "trimmed dirs"],
-            privacy.rows.map {
-                [
-                    $0.label, "\(Format.pct($0.vkorc1.mean)) ± \(Format.pct($0.vkorc1.sd))",
-                    "\(Format.pct($0.cyp2c9.mean)) ± \(Format.pct($0.cyp2c9.sd))",
-                    "\(Format.f1($0.mae.mean)) ± \(Format.f1($0.mae.sd))",
-                    "\(Format.pct($0.within20.mean)) ± \(Format.pct($0.within20.sd))",
-                    Format.f1($0.trimmed),
-                ]
-            })
+        Tables.privacy.print(privacy.rows)
 
         // == 6. Outputs ==
         run.section(6, "Write the results")
