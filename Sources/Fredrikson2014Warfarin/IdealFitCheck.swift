@@ -8,13 +8,33 @@ import MLCore
 import Privacy
 import Reporting
 
+/// The solver of a fit, as the tables name it.
+enum FitSolver: String {
+    case newton, adam
+}
+
+/// When a fit stopped: converged, after N Newton steps, after N epochs.
+enum FitStopping: Equatable, CustomStringConvertible {
+    case converged
+    case steps(Int)
+    case epochs(Int)
+
+    /// "converged", "1 step", "N steps", "N epochs".
+    var description: String {
+        switch self {
+        case .converged: return "converged"
+        case .steps(let n): return n == 1 ? "1 step" : "\(n) steps"
+        case .epochs(let n): return "\(n) epochs"
+        }
+    }
+}
+
 /// One fit of the ideal classifier (with the dose) under one setting.
 struct IdealFitRow {
     let target: GenotypeTarget
-    let solver: String
+    let solver: FitSolver
     let l2: Double
-    /// "converged", "N steps" or "N epochs".
-    let stopping: String
+    let stopping: FitStopping
     let trainingAccuracy: Double
     let heldOutAccuracy: Double
     let fit: IdealFit
@@ -33,7 +53,8 @@ struct IdealFitRow {
     /// This fit as a table row; the run's own setting is marked with `mark`.
     func cells(mark: String) -> [String] {
         [
-            target.rawValue + (isDefault ? mark : ""), solver, String(format: "%g", l2), stopping, String(fit.iterations),
+            target.rawValue + (isDefault ? mark : ""), solver.rawValue, String(format: "%g", l2), stopping.description,
+            String(fit.iterations),
             Format.pct(trainingAccuracy), Format.pct(heldOutAccuracy), Format.f4(fit.crossEntropy), Format.e2(fit.largestGradient),
         ]
     }
@@ -43,16 +64,16 @@ struct IdealFitRow {
         for s in splits {
             let (target, t, h) = (s.target, s.training, s.heldOut)
             let (x, xHeld) = (target.idealFeatures(t.patients), target.idealFeatures(h.patients))
-            var settings: [(String, String, IdealClassifier)] =
-                Array(Set(penalties + [l2])).sorted().map { ("newton", "converged", IdealClassifier(l2: $0)) }
+            var settings: [(FitSolver, FitStopping, IdealClassifier)] =
+                Array(Set(penalties + [l2])).sorted().map { (.newton, .converged, IdealClassifier(l2: $0)) }
             settings += newtonSteps.map {
                 (
-                    "newton", $0 == 1 ? "1 step" : "\($0) steps",
+                    .newton, .steps($0),
                     IdealClassifier(l2: l2, solver: .newton(tolerance: IdealClassifier.tolerance, maxIterations: $0))
                 )
             }
             settings += adamEpochs.map {
-                ("adam", "\($0) epochs", IdealClassifier(l2: l2, solver: .adam(epochs: $0, learningRate: 0.01, seed: seed)))
+                (.adam, .epochs($0), IdealClassifier(l2: l2, solver: .adam(epochs: $0, learningRate: 0.01, seed: seed)))
             }
             for (solver, stopping, classifier) in settings {
                 let fitted = try classifier.fit(x: x, labels: t.truth, classCount: target.values.count)
@@ -61,7 +82,7 @@ struct IdealFitRow {
                         target: target, solver: solver, l2: classifier.l2, stopping: stopping,
                         trainingAccuracy: AttributeScore(fitted.run(x), truth: t.truth).accuracy,
                         heldOutAccuracy: AttributeScore(fitted.run(xHeld), truth: h.truth).accuracy, fit: fitted.fit,
-                        isDefault: solver == "newton" && stopping == "converged" && classifier.l2 == l2))
+                        isDefault: solver == .newton && stopping == .converged && classifier.l2 == l2))
             }
         }
         return rows

@@ -56,7 +56,8 @@ enum Outputs {
         ])
         for f in r.fits {
             fits.append([
-                .text(f.target.rawValue), .text(f.solver), .text(String(format: "%g", f.l2)), .text(f.stopping), .int(f.fit.iterations),
+                .text(f.target.rawValue), .text(f.solver.rawValue), .text(String(format: "%g", f.l2)), .text(f.stopping.description),
+                .int(f.fit.iterations),
                 .number(f.trainingAccuracy, decimals: 4), .number(f.heldOutAccuracy, decimals: 4),
                 .number(f.fit.crossEntropy, decimals: 6), .text(Format.e2(f.fit.largestGradient)), .text(f.isDefault ? "yes" : "no"),
             ])

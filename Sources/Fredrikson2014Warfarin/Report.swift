@@ -150,10 +150,10 @@ enum Report {
 
         for t in GenotypeTarget.allCases {
             let mine = r.fits.filter { $0.target == t }
-            let penalties = mine.filter { $0.solver == "newton" && $0.stopping == "converged" && $0.l2 <= 1e-2 }
+            let penalties = mine.filter { $0.solver == .newton && $0.stopping == .converged && $0.l2 <= 1e-2 }
             let spread = (penalties.map(\.trainingAccuracy).max() ?? .nan) - (penalties.map(\.trainingAccuracy).min() ?? .nan)
             guard let own = mine.first(where: \.isDefault) else { continue }
-            let adam = mine.filter { $0.solver == "adam" }
+            let adam = mine.filter { $0.solver == .adam }
             claims.append(
                 Claim(
                     "\(t.rawValue): the ideal classifier's accuracy does not rest on unstated fitting choices", ours: spread,

@@ -11,11 +11,7 @@ import Reporting
 
 enum Outputs {
     static func write(_ r: Results, to run: ExperimentRun) throws {
-        var models = CSVTable(header: ["model", "train_accuracy", "test_accuracy"])
-        for m in r.targets + [r.evaluator] {
-            models.append([.text(m.name), .number(m.trainAccuracy, decimals: 4), .number(m.testAccuracy, decimals: 4)])
-        }
-        try run.write(models, to: "models.csv")
+        try run.write(Tables.models.csv(r.targets + [r.evaluator]), to: "models.csv")
 
         // inversions.csv: one row per model and label (label = subject number, 1..40, as in s01.png).
         var inversions = CSVTable(header: [
@@ -60,32 +56,9 @@ enum Outputs {
         }
         try run.write(summary, to: "summary.csv")
 
-        // references.csv: the attacks beside the mean face and a held-out photo, on every metric.
-        var refs = CSVTable(header: ["images", "nn_identification", "lineup_accuracy", "eval_top1", "eval_top5", "mean_ssim"])
-        let attackSummaries = r.runs.map { ("attack_" + $0.model.name, ScoreSummary($0.scores)) }
-        for (name, sum) in attackSummaries + zip(r.references.map(\.name), r.referenceScores).map({ ($0, $1) }) {
-            refs.append([
-                .text(name), .number(sum.nearestNeighbour, decimals: 4), .number(sum.lineup, decimals: 4),
-                .number(sum.top1, decimals: 4), .number(sum.top5, decimals: 4), .number(sum.ssim, decimals: 4),
-            ])
-        }
-        try run.write(refs, to: "references.csv")
+        try run.write(Tables.references.csv(r.scoredImages), to: "references.csv")
 
-        var vt = CSVTable(header: [
-            "model", "cost", "gamma_reading", "mean_iterations", "mean_confidence", "stopped_gamma", "stopped_no_improvement",
-            "stopped_max_iterations", "nn_identification", "lineup_accuracy", "eval_top1", "mean_ssim",
-        ])
-        for v in r.variants {
-            let sum = ScoreSummary(v.scores)
-            vt.append([
-                .text(v.model.name), .text(v.attack.cost.rawValue), .text(v.attack.gammaReading.rawValue),
-                .number(v.meanIterations, decimals: 1), .number(v.meanConfidence, decimals: 4),
-                .int(v.stopped(.reachedGamma)), .int(v.stopped(.noImprovement)), .int(v.stopped(.maxIterations)),
-                .number(sum.nearestNeighbour, decimals: 4), .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4),
-                .number(sum.ssim, decimals: 4),
-            ])
-        }
-        try run.write(vt, to: "variants.csv")
+        try run.write(Tables.variants.csv(r.variants), to: "variants.csv")
 
         // Faces: each reconstruction alone (contrast-stretched; raw values as .npy) and a figure per model
         // with each subject's reconstruction beside one of its training images.
@@ -113,40 +86,8 @@ enum Outputs {
 
     /// surrogates.csv, rounding.csv, rounding.png, rounding-surrogate.png and monitor.csv.
     static func writeAPIResults(_ r: Results, to run: ExperimentRun) throws {
-        var stolen = CSVTable(header: [
-            "model", "extraction", "queries", "agreement", "weight_error", "nn_identification", "lineup_accuracy", "eval_top1", "mean_ssim",
-        ])
-        for x in r.surrogates {
-            let sum = ScoreSummary(x.scores)
-            stolen.append([
-                .text(x.model.rawValue), .text(x.method.description), .int(x.extractionQueries), .number(x.agreement ?? .nan, decimals: 4),
-                x.weightError.map { .number($0, decimals: 8) } ?? .text(""), .number(sum.nearestNeighbour, decimals: 4),
-                .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4), .number(sum.ssim, decimals: 4),
-            ])
-        }
-        let c = r.publicControl
-        stolen.append([
-            .text("mlp"), .text("control_public_photo_mean"), .int(r.publicPhotos), .text(""), .text(""),
-            .number(c.nearestNeighbour, decimals: 4),
-            .number(c.lineup, decimals: 4), .number(c.top1, decimals: 4), .number(c.ssim, decimals: 4),
-        ])
-        try run.write(stolen, to: "surrogates.csv")
-
-        var rounding = CSVTable(header: [
-            "model", "attack", "r", "nn_identification", "lineup_accuracy", "eval_top1", "queries_per_face", "failed_faces", "method",
-            "faces",
-        ])
-        for x in r.sweep {
-            let sum = ScoreSummary(x.scores)
-            rounding.append([
-                .text(x.model.rawValue), .text(x.attack.rawValue), .number(Double(x.rounding), decimals: 3),
-                .number(sum.nearestNeighbour, decimals: 4),
-                .number(sum.lineup, decimals: 4), .number(sum.top1, decimals: 4), .number(x.queriesPerFace, decimals: 1),
-                .int(x.failedFaces),
-                .text(x.method.description), .int(x.inversions.count),
-            ])
-        }
-        try run.write(rounding, to: "rounding.csv")
+        try run.write(Tables.surrogates.csv(r.surrogateRows), to: "surrogates.csv")
+        try run.write(Tables.rounding.csv(r.sweep), to: "rounding.csv")
 
         // One row of reconstructions per r, the same subjects in every row: softmax's, then the MLP's.
         let w = r.faces.width
@@ -170,17 +111,6 @@ enum Outputs {
             try run.write(try grid.render(tiles), to: file)
         }
 
-        var monitor = CSVTable(header: [
-            "client", "clients", "flagged", "queries", "queries_until_flagged", "unnatural", "near_duplicates", "nn_identification",
-            "description",
-        ])
-        for m in r.monitorRows {
-            monitor.append([
-                .text(m.client), .int(m.clients), .int(m.flagged), .number(m.queries, decimals: 1),
-                m.queriesUntilDetection.map { .number($0, decimals: 1) } ?? .text(""), .int(m.unnatural), .int(m.duplicates),
-                m.identification.map { .number($0, decimals: 4) } ?? .text(""), .text(m.description),
-            ])
-        }
-        try run.write(monitor, to: "monitor.csv")
+        try run.write(Tables.monitor.csv(r.monitorRows), to: "monitor.csv")
     }
 }

@@ -86,8 +86,8 @@ extension Report {
                     verdict: (eq.agreement ?? 0) == 1 && (eq.weightError ?? 1) < 1e-3 ? .reproduced : .notReproduced,
                     note: "needs every test label the same and a relative weight error below 1e-3"))
         }
-        if let benign = r.monitorRows.first(where: { $0.client == "benign" }) {
-            let attacks = r.monitorRows.filter { ["black_box", "equation_solving"].contains($0.client) }
+        if let benign = r.monitorRows.first(where: { $0.client == .benign }) {
+            let attacks = r.monitorRows.filter(\.client.isNaiveAttack)
             claims.append(
                 Claim(
                     "Monitoring query patterns catches the inversion and stealing attacks without flagging ordinary clients",
@@ -112,20 +112,7 @@ extension Report {
                 + "probe that changes no answer is tried again up to 3 times, each 4 times longer (each try counted). Every face of "
                 + "softmax (alpha \(s.blackBoxAttack.alpha)); the MLP, whose every query costs 75 times more, on \(s.sweepFaces) subjects "
                 + "with alpha \(s.blackBoxMLPAttack.alpha).")
-        md.table(
-            [
-                "model", "estimator", "faces", "queries per face", "mean iterations", "mean confidence", "NN id", "line-up",
-                "evaluator top-1", "SSIM",
-            ],
-            r.blackBox.map { b in
-                let sum = ScoreSummary(b.scores)
-                return [
-                    b.model.rawValue, b.method.description, "\(b.inversions.count)", Format.f1(b.queriesPerFace),
-                    Format.f1(b.meanIterations),
-                    Format.f3(b.meanConfidence), Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1),
-                    Format.f3(sum.ssim),
-                ]
-            })
+        Tables.blackBox.markdown(r.blackBox, into: &md)
         md.heading("Surrogates: steal the model, then invert the copy")
         md.paragraph(
             "Softmax: equation solving (Tramer et al.): the answers at 0 and at a probe along each pixel give every weight up to "
@@ -133,25 +120,7 @@ extension Report {
                 + "held-out photos (shifts, brightness, noise; never a training photo), at several budgets. MI-Face then runs "
                 + "white-box on the copy, costing no further queries. The control row is what the attacker's photos give with no "
                 + "inversion at all: the mean of the photos the oracle labels as each subject.")
-        md.table(
-            [
-                "model", "extraction", "queries", "agreement on test images", "relative weight error", "NN id", "line-up",
-                "evaluator top-1", "SSIM",
-            ],
-            r.surrogates.map { x in
-                let sum = ScoreSummary(x.scores)
-                return [
-                    x.model.rawValue, x.method.description, "\(x.extractionQueries)", Format.pct(x.agreement ?? .nan),
-                    x.weightError.map { Format.e2($0) } ?? "",
-                    Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.f3(sum.ssim),
-                ]
-            } + [
-                [
-                    "mlp", "control: mean public photo per label", "\(r.publicPhotos)", "", "",
-                    Format.pct(r.publicControl.nearestNeighbour),
-                    Format.pct(r.publicControl.lineup), Format.pct(r.publicControl.top1), Format.f3(r.publicControl.ssim),
-                ]
-            ])
+        Tables.surrogates.markdown(r.surrogateRows, into: &md)
         if let best = r.surrogates.filter({ $0.model == .mlp }).last {
             let sum = ScoreSummary(best.scores)
             md.paragraph(
@@ -166,16 +135,7 @@ extension Report {
             "Answers rounded to r; the black-box attack (\(s.estimators.first?.description ?? "")), the surrogate attack and white-box MI-Face "
                 + "on the same subjects (\(r.sweep.first?.inversions.count ?? 0) per model). \"failed\" counts faces whose descent never "
                 + "found a direction: every probe, even the longest, came back with the same rounded answers.")
-        md.table(
-            ["model", "attack", "r", "NN id", "line-up", "evaluator top-1", "queries per face", "failed faces"],
-            r.sweep.map { x in
-                let sum = ScoreSummary(x.scores)
-                return [
-                    x.model.rawValue, x.attack.rawValue, roundingName(x.rounding), Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
-                    Format.pct(sum.top1),
-                    Format.f1(x.queriesPerFace), "\(x.failedFaces)",
-                ]
-            })
+        Tables.rounding.markdown(r.sweep, into: &md)
         for m in [FaceModel.softmax, .mlp] {
             let point = breakingPoint(r, model: m, attack: .blackBox)
             md.paragraph(
@@ -197,16 +157,8 @@ extension Report {
                 + "\(Format.f3(Double(r.monitorSettings.duplicateDistance))) of one of the client's last \(r.monitorSettings.window) queries; "
                 + "the alarm rises at \(r.monitorSettings.flagsToAlarm) suspicious queries in a window. Both thresholds come from 10 "
                 + "simulated benign clients (varied training photos) with a margin of 1.5. Benign clients send varied held-out photos.")
-        md.table(
-            ["client", "what it does", "clients", "flagged", "queries", "queries until flagged", "unnatural", "near-duplicates", "NN id"],
-            r.monitorRows.map { m in
-                [
-                    m.client, m.description, "\(m.clients)", "\(m.flagged)", Format.f1(m.queries),
-                    m.queriesUntilDetection.map { Format.f1($0) } ?? "never", "\(m.unnatural)", "\(m.duplicates)",
-                    m.identification.map { Format.pct($0) } ?? "",
-                ]
-            })
-        let adaptive = r.monitorRows.filter { $0.client.hasPrefix("adaptive") }
+        Tables.monitor.markdown(r.monitorRows, into: &md)
+        let adaptive = r.monitorRows.filter(\.client.isAdaptive)
         if let hidden = adaptive.first(where: { $0.flagged == 0 }) {
             md.paragraph(
                 "An attacker who knows the monitor evades it: \(hidden.client) was never flagged, at \(Format.f1(hidden.queries)) queries "

@@ -86,14 +86,7 @@ enum Report {
         md.claims(run.claims, paper: paper.citation)
 
         md.heading("Target models")
-        md.table(
-            ["model", "train accuracy", "test accuracy", "test error (ours)", "test error (paper)"],
-            (r.targets + [r.evaluator]).map { m in
-                [
-                    m.name, Format.pct(m.trainAccuracy), Format.pct(m.testAccuracy), Format.pct(1 - m.testAccuracy),
-                    paper.testError[m.name].map(Format.pct) ?? "n/a (not in the paper)",
-                ]
-            })
+        Tables.models.markdown(r.targets + [r.evaluator], into: &md)
         md.paragraph(
             "Softmax regression starts from zero weights (a random start leaves pixel noise in W that no gradient removes); "
                 + "the MLP uses L2 \(s.mlpL2) for the same reason (`--mlp-l2 0` trades clearer-looking faces for a little test accuracy). "
@@ -101,17 +94,7 @@ enum Report {
                 + "it only scores reconstructions.")
 
         md.heading("Attack results")
-        md.table(
-            [
-                "model", "NN identification", "line-up (chance 20 %)", "evaluator top-1", "evaluator top-5", "SSIM", "mean iterations",
-                "queries per face", "paper's seconds per face (ours: timings.csv)",
-            ],
-            r.runs.map { a in
-                [a.model.name] + ScoreSummary(a.scores).cells + [
-                    Format.f1(a.meanIterations), Format.f1(Double(a.queries) / Double(a.inversions.count)),
-                    paper.whiteBoxSecondsPerFace[a.model.name].map(Format.f1) ?? "n/a",
-                ]
-            })
+        Tables.whiteBox.markdown(r.runs, into: &md)
         md.paragraph(
             "The paper's Mechanical Turk workers picked the right person from a line-up of five about "
                 + "\(Format.pct(paper.lineupAccuracy)) of the time (\(Format.pct(paper.lineupAccuracySkilled)) for skilled workers), "
@@ -120,29 +103,14 @@ enum Report {
                 + "per face. Raw-pixel distances would put every reconstruction at chance: they are far darker and flatter than photos.")
 
         md.heading("What each metric can tell: references")
-        md.table(
-            ["images", "NN identification", "line-up", "evaluator top-1", "evaluator top-5", "SSIM"],
-            r.runs.map { $0.scoreRow(ScoreSummary($0.scores)) }
-                + zip(r.references, r.referenceScores).map { ref, sum in ["\(ref.name): \(ref.explanation)"] + sum.cells })
+        Tables.references.markdown(r.scoredImages, into: &md)
         if let meanFace = r.reference(.meanFace) {
             md.bullets(metricVerdicts(r, meanFace: meanFace))
         }
 
         md.heading("The two costs and the two readings of gamma")
         md.paragraph(gammaReadings(r))
-        md.table(
-            [
-                "model", "cost", "gamma reading", "mean iterations", "mean confidence", "stops gamma/window/max", "NN id", "line-up",
-                "evaluator top-1", "SSIM",
-            ],
-            r.variants.map { v in
-                let sum = ScoreSummary(v.scores)
-                return [
-                    v.model.name, v.attack.cost.rawValue, v.attack.gammaReading.rawValue, Format.f1(v.meanIterations),
-                    Format.f3(v.meanConfidence), v.stopCounts, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
-                    Format.pct(sum.top1), Format.f3(sum.ssim),
-                ]
-            })
+        Tables.variants.markdown(r.variants, into: &md)
         if let one = r.variant(.mlp, .oneMinusP, .confidence), let log = r.variant(.mlp, .negativeLogP, .confidence) {
             md.paragraph(
                 "Why `neg-log-p` is the default: on the MLP, `one-minus-p` ended \(one.stopped(.noImprovement)) of "

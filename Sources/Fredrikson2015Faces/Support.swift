@@ -64,11 +64,6 @@ struct AttackRun {
     var meanIterations: Double { Double(inversions.map(\.iterations).reduce(0, +)) / Double(max(inversions.count, 1)) }
     var meanConfidence: Double { inversions.map { Double($0.confidence) }.reduce(0, +) / Double(max(inversions.count, 1)) }
 
-    /// The scores as a row of the console and report tables.
-    func scoreRow(_ sum: ScoreSummary) -> [String] {
-        ["MI-Face on \(model.name)"] + sum.cells
-    }
-
     /// How many descents stopped for each reason (gamma, window, max iterations).
     func stopped(_ reason: StopReason) -> Int { inversions.filter { $0.stopReason == reason }.count }
 
@@ -107,9 +102,6 @@ struct Reference {
     let explanation: String
     let images: Matrix
 
-    /// The scores as a row of the console and report tables.
-    func scoreRow(_ sum: ScoreSummary) -> [String] { [name] + sum.cells }
-
     /// The global mean training face (an attack must beat it) and one held-out photo per subject.
     static func make(train: ImageDataset, test: ImageDataset, labels: [Int]) -> [Reference] {
         let mean = train.images.columnSums().map { $0 / Float(train.images.rows) }
@@ -122,13 +114,6 @@ struct Reference {
             Reference(kind: .meanFace, explanation: "the mean of all training faces, the same image for every subject", images: meanFace),
             Reference(kind: .heldOutPhoto, explanation: "a test photo of the subject (what a real photo scores)", images: heldOut),
         ]
-    }
-}
-
-extension ScoreSummary {
-    /// NN identification, line-up, evaluator top-1 and top-5, SSIM, formatted for tables.
-    var cells: [String] {
-        [Format.pct(nearestNeighbour), Format.pct(lineup), Format.pct(top1), Format.pct(top5), Format.f3(ssim)]
     }
 }
 
@@ -161,6 +146,14 @@ struct Results {
     /// The variant run of `model` with this cost and reading of gamma.
     func variant(_ model: FaceModel, _ cost: InversionCost, _ reading: GammaReading) -> AttackRun? {
         variants.first { $0.model.kind == model && $0.attack.cost == cost && $0.attack.gammaReading == reading }
+    }
+
+    /// The attacks' reconstructions and the references, scored alike (references.csv).
+    var scoredImages: [ScoredImages] { ScoredImages.all(runs, references, referenceScores) }
+
+    /// The stolen copies and the control (surrogates.csv).
+    var surrogateRows: [SurrogateRow] {
+        SurrogateRow.all(surrogates, control: publicControl, photos: publicPhotos)
     }
 
     /// The score summary of a reference.

@@ -99,11 +99,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             for m in targets + [evaluator] {
                 try run.write(model: m.network.network, to: "models/\(m.name)")
             }
-            Console.table(
-                ["model", "train acc", "test acc", "seconds"],
-                (targets + [evaluator]).map {
-                    [$0.name, Format.pct($0.trainAccuracy), Format.pct($0.testAccuracy), Format.f2($0.seconds)]
-                })
+            Tables.models.print(targets + [evaluator])
 
             // == 3. MI-Face, white-box, every label as one batch ==
             run.section(3, "MI-Face (white-box): cost \(s.attack.cost.rawValue), gamma read as \(s.attack.gammaReading.rawValue)")
@@ -127,9 +123,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
             for i in runs.indices { runs[i].scores = scorer.score(runs[i].images, subjects: labels, using: &scoreRNG) }
             let references = Reference.make(train: train, test: test, labels: labels)
             let referenceScores = references.map { ScoreSummary(scorer.score($0.images, subjects: labels, using: &scoreRNG)) }
-            Console.table(
-                ["images", "NN id", "line-up", "eval top-1", "eval top-5", "SSIM"],
-                runs.map { $0.scoreRow(ScoreSummary($0.scores)) } + zip(references, referenceScores).map { $0.scoreRow($1) })
+            Tables.references.print(ScoredImages.all(runs, references, referenceScores))
 
             // == 5. The two costs and the two readings of gamma ==
             run.section(5, "Variants: cost (1 - p, -log p) x reading of gamma (confidence, cost)")
@@ -151,16 +145,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                     }
                 }
             }
-            Console.table(
-                ["model", "cost", "gamma", "mean iters", "mean p", "stops (gamma/window/max)", "NN id", "line-up", "SSIM"],
-                variants.map { v in
-                    let sum = ScoreSummary(v.scores)
-                    return [
-                        v.model.name, v.attack.cost.rawValue, v.attack.gammaReading.rawValue, Format.f1(v.meanIterations),
-                        Format.f3(v.meanConfidence), v.stopCounts, Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
-                        Format.f3(sum.ssim),
-                    ]
-                })
+            Tables.variants.print(variants)
 
             // == 6. Black-box MI-Face: the same descent, gradients from the oracle's answers only ==
             run.section(
@@ -178,20 +163,7 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                     blackBox.append(bb)
                 }
             }
-            Console.table(
-                [
-                    "model", "estimator", "faces", "queries per face", "seconds per face", "mean p", "failed", "NN id", "line-up",
-                    "eval top-1",
-                ],
-                blackBox.map { b in
-                    let sum = ScoreSummary(b.scores)
-                    return [
-                        b.model.rawValue, b.method.description, "\(b.inversions.count)", Format.f1(b.queriesPerFace),
-                        Format.f2(b.seconds / Double(b.inversions.count)),
-                        Format.f3(b.meanConfidence), "\(b.failedFaces)", Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup),
-                        Format.pct(sum.top1),
-                    ]
-                })
+            Tables.blackBox.print(blackBox)
 
             // == 7. Surrogates: steal the model through the API, then invert the copy white-box ==
             run.section(7, "Surrogates: equation solving (softmax), retraining on public photos (MLP); MI-Face on the copy")
@@ -213,22 +185,8 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                 scorer.score(
                     APIAttacks.publicMeans(mlp, inputs: publicPhotos, labels: labels), subjects: labels,
                     using: &scoreRNG))
-            Console.table(
-                ["model", "extraction", "queries", "agreement (test)", "weight error", "NN id", "line-up", "eval top-1", "SSIM"],
-                surrogates.map { r in
-                    let sum = ScoreSummary(r.scores)
-                    return [
-                        r.model.rawValue, r.method.description, "\(r.extractionQueries)", Format.pct(r.agreement ?? .nan),
-                        r.weightError.map { Format.e2($0) } ?? "",
-                        Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1), Format.f3(sum.ssim),
-                    ]
-                } + [
-                    [
-                        mlp.name, "control: mean public photo per label", "\(publicPhotos.rows)", "", "",
-                        Format.pct(publicControl.nearestNeighbour),
-                        Format.pct(publicControl.lineup), Format.pct(publicControl.top1), Format.f3(publicControl.ssim),
-                    ]
-                ])
+            Tables.surrogates.print(
+                SurrogateRow.all(surrogates, control: publicControl, photos: publicPhotos.rows))
 
             // == 8. The rounding countermeasure: every attack at every rounding of the answers ==
             run.section(
@@ -256,37 +214,22 @@ struct Fredrikson2015Faces: ParsableCommand, ExperimentDescription {
                 }
             }
             sweepBar.finish()
-            Console.table(
-                ["model", "attack", "r", "queries per face", "failed", "NN id", "line-up", "eval top-1"],
-                sweep.map { c in
-                    let sum = ScoreSummary(c.scores)
-                    return [
-                        c.model.rawValue, c.attack.rawValue, roundingName(c.rounding), Format.f1(c.queriesPerFace), "\(c.failedFaces)",
-                        Format.pct(sum.nearestNeighbour), Format.pct(sum.lineup), Format.pct(sum.top1),
-                    ]
-                })
+            Tables.rounding.print(sweep)
 
             // == 9. Query monitor: who looks like an attacker at the API ==
             run.section(9, "Query monitor: benign clients, the attacks above, and an attacker who knows the monitor")
             var monitorRNG = rng.derived(9)
-            let (monitorRows, monitor) = try MonitorStudy.run(
-                MonitorStudy.Setup(
-                    train: train, test: test, softmax: softmax, mlp: mlp, labels: Array(sweepLabels.prefix(4)),
-                    estimator: s.estimators[0], attack: s.blackBoxMLPAttack, benignClients: s.benignClients, benignQueries: s.benignQueries,
-                    publicPhotos: publicPhotos, scorer: scorer, components: 50, covers: [0, 4]),
-                using: &monitorRNG)
+            let study = MonitorStudy(
+                natural: train.images, calibrationInput: { train.varied($0.nextInt(below: train.images.rows), using: &$0) },
+                benignInput: { test.varied($0.nextInt(below: test.images.rows), using: &$0) }, linear: softmax.network, deep: mlp.network,
+                labels: Array(sweepLabels.prefix(4)), estimator: s.estimators[0], attack: s.blackBoxMLPAttack,
+                benignClients: s.benignClients, benignQueries: s.benignQueries, publicInputs: publicPhotos, scorer: scorer, components: 50,
+                covers: [0, 4])
+            let (monitorRows, monitor) = try study.run(using: &monitorRNG)
             Console.line(
                 "  thresholds from 10 simulated benign clients: unnatural above RMS \(Format.f3(Double(monitor.settings.residualThreshold))) "
                     + "from the face basis, near-duplicate below RMS \(Format.f3(Double(monitor.settings.duplicateDistance)))")
-            Console.table(
-                ["client", "clients", "flagged", "queries", "queries until flagged", "unnatural", "near-duplicates", "NN id"],
-                monitorRows.map { m in
-                    [
-                        m.client, "\(m.clients)", "\(m.flagged)", Format.f1(m.queries),
-                        m.queriesUntilDetection.map { Format.f1($0) } ?? "never",
-                        "\(m.unnatural)", "\(m.duplicates)", m.identification.map { Format.pct($0) } ?? "",
-                    ]
-                })
+            Tables.monitor.print(monitorRows)
 
             // == 10. Outputs ==
             run.section(10, "Write the results")
@@ -345,7 +288,7 @@ enum S {
         "sweep_faces", "Subjects attacked black-box on the MLP and in the rounding sweep", default: 8, quick: 2, must: .within(1...40))
     static let roundings = ListSetting(
         "roundings", "Rounding steps of the oracle's answers, 0 for none", default: [0] + Published.Fredrikson2015.roundingLevels,
-        must: .halfOpen(0, 1), example: "0 0.01 0.1", format: roundingName)
+        must: .halfOpen(0, 1), example: "0 0.01 0.1", format: { roundingName($0) })
     static let surrogateBudget = Setting(
         "surrogate_budget", "Public photos (varied held-out photos) the MLP surrogate is trained on", default: 4000, quick: 200,
         must: .atLeast(40))

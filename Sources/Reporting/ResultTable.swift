@@ -46,6 +46,9 @@ public struct Column<Row> {
         Column(name: nil, title: title, field: nil, text: text)
     }
 
+    /// This column on the console and in the report only (for a table that is not written as CSV).
+    public var shownOnly: Column { Column(name: nil, title: title, field: nil, text: text) }
+
     /// This column in the CSV file only.
     public var csvOnly: Column { Column(name: name, title: nil, field: field, text: nil) }
 }

@@ -10,7 +10,7 @@ import Reporting
 /// One attack's results on one dataset: per target, and averaged.
 struct AttackResult {
     let dataset: AuditedDataset
-    let attack: String
+    let attack: MembershipAttackID
     let needs: OutputNeed
     /// One evaluation per target.
     let evaluations: [MembershipEvaluation]
@@ -71,7 +71,7 @@ func runAttacks(
     bar.finish()
     return list.indices.map { k in
         AttackResult(
-            dataset: world.plan.dataset, attack: list[k].name, needs: list[k].needs, evaluations: evaluations[k], scores: scores[k])
+            dataset: world.plan.dataset, attack: list[k].id, needs: list[k].needs, evaluations: evaluations[k], scores: scores[k])
     }
 }
 
@@ -80,9 +80,9 @@ func runAttacks(
 struct ReferenceSweep {
     let counts: [Int]
     /// Attack name -> TPR at 0.1 % FPR (mean over targets) per count; NaN where the attack cannot run.
-    let tpr: [String: [Double]]
+    let tpr: [MembershipAttackID: [Double]]
     /// Attack name -> AUC per count.
-    let auc: [String: [Double]]
+    let auc: [MembershipAttackID: [Double]]
 
     static func run(_ world: AuditWorld, using rng: inout SeededGenerator) throws -> ReferenceSweep {
         let most = world.models.count - 1
@@ -92,8 +92,8 @@ struct ReferenceSweep {
         let attacks: [any MembershipAttack] = [
             LiRA(online: true, fixedVariance: true), LiRA(online: false, fixedVariance: true), RMIA(online: true), RMIA(online: false),
         ]
-        var tpr: [String: [Double]] = [:]
-        var auc: [String: [Double]] = [:]
+        var tpr: [MembershipAttackID: [Double]] = [:]
+        var auc: [MembershipAttackID: [Double]] = [:]
         let bar = Progress("reference sweep \(world.plan.dataset)", total: counts.count * attacks.count, unit: "settings")
         for (c, count) in counts.enumerated() {
             for (k, attack) in attacks.enumerated() {
@@ -106,8 +106,8 @@ struct ReferenceSweep {
                     let e = MembershipEvaluation(scores, members: world.keep[t])
                     values.append((e.roc.tpr(atFPR: 0.001), e.roc.auc))
                 }
-                tpr[attack.name, default: []].append(values.isEmpty ? .nan : values.map(\.0).reduce(0, +) / Double(values.count))
-                auc[attack.name, default: []].append(values.isEmpty ? .nan : values.map(\.1).reduce(0, +) / Double(values.count))
+                tpr[attack.id, default: []].append(values.isEmpty ? .nan : values.map(\.0).reduce(0, +) / Double(values.count))
+                auc[attack.id, default: []].append(values.isEmpty ? .nan : values.map(\.1).reduce(0, +) / Double(values.count))
                 bar.update(c * attacks.count + k + 1)
             }
         }

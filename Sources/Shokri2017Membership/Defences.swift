@@ -105,7 +105,7 @@ struct DefenceResult {
     let testAccuracy: Double
     let attacks: [AttackResult]
     /// DP-trained worlds: every attack's ROC, pooled over the targets, against the DP bound.
-    let audits: [(attack: String, audit: DPAudit)]
+    let audits: [(attack: MembershipAttackID, audit: DPAudit)]
 
     /// The attack with the highest mean TPR at 1 % FPR (AUC breaks ties).
     var strongest: AttackResult? {
@@ -122,7 +122,7 @@ struct DefenceResult {
         return training.description.replacingOccurrences(of: "_", with: " ")
     }
 
-    func attack(_ name: String) -> AttackResult? { attacks.first { $0.attack == name } }
+    func attack(_ id: MembershipAttackID) -> AttackResult? { attacks.first { $0.attack == id } }
 }
 
 enum Defences {
@@ -153,7 +153,7 @@ enum Defences {
                     try runAttacks(list, on: world, policy: policy, label: name, using: &scoreRNG)
                 }
                 let accuracy = (0..<world.plan.targets).map { world.accuracy($0) }
-                var audits: [(String, DPAudit)] = []
+                var audits: [(attack: MembershipAttackID, audit: DPAudit)] = []
                 if let p = world.privacy {
                     for a in found {
                         let scores = a.scores.flatMap { $0 }
@@ -176,7 +176,7 @@ enum Defences {
                 Console.line(
                     "  \(name) (\(world.cached) of \(world.plan.models) models from the cache): train \(Format.pct(result.trainAccuracy)), test \(Format.pct(result.testAccuracy))"
                         + (world.privacy.map { ", epsilon \(Format.f2($0.epsilon)) (sigma \(Format.f2($0.noiseMultiplier)))" } ?? "")
-                        + "; strongest attack \(strongest?.attack ?? "none") TPR \(Format.pct(strongest?.metric(.tprAt1).mean ?? 0)) at 1 % FPR"
+                        + "; strongest attack \(strongest?.attack.description ?? "none") TPR \(Format.pct(strongest?.metric(.tprAt1).mean ?? 0)) at 1 % FPR"
                 )
                 results.append(result)
             }

@@ -25,7 +25,9 @@ struct Results {
     func results(_ d: AuditedDataset) -> [AttackResult] { attacks.filter { $0.dataset == d } }
 
     /// One attack's result on one dataset.
-    func result(_ d: AuditedDataset, _ attack: String) -> AttackResult? { attacks.first { $0.dataset == d && $0.attack == attack } }
+    func result(_ d: AuditedDataset, _ attack: MembershipAttackID) -> AttackResult? {
+        attacks.first { $0.dataset == d && $0.attack == attack }
+    }
 
     /// The targets' mean train and test accuracy (and spreads).
     func accuracy(_ world: AuditWorld) -> (train: (mean: Double, sd: Double), test: (mean: Double, sd: Double)) {
@@ -65,7 +67,7 @@ enum Outputs {
             header: ["dataset", "attack", "output"] + metrics.flatMap { [$0.rawValue, $0.rawValue + "_sd"] }
                 + ["n_members", "n_nonmembers", "targets", "queries_per_record"])
         for a in r.attacks {
-            var row: [CSVField] = [.text(a.dataset.rawValue), .text(a.attack), .text(a.needs.rawValue)]
+            var row: [CSVField] = [.text(a.dataset.rawValue), .text(a.attack.description), .text(a.needs.rawValue)]
             for m in metrics {
                 let v = a.metric(m)
                 row += [.number(v.mean, decimals: 4), .number(v.sd, decimals: 4)]
@@ -81,8 +83,8 @@ enum Outputs {
         try run.write(attacks, to: "attacks.csv")
 
         // scores.csv: every audited record's score under every attack, against the first target.
-        let names = r.attacks.reduce(into: [String]()) { if !$0.contains($1.attack) { $0.append($1.attack) } }
-        var scores = CSVTable(header: ["dataset", "record", "label", "member"] + names)
+        let names = r.attacks.reduce(into: [MembershipAttackID]()) { if !$0.contains($1.attack) { $0.append($1.attack) } }
+        var scores = CSVTable(header: ["dataset", "record", "label", "member"] + names.map(\.description))
         for w in r.worlds {
             let found = Dictionary(uniqueKeysWithValues: r.results(w.plan.dataset).map { ($0.attack, $0.firstScores) })
             for i in 0..<w.pool.count {
@@ -99,7 +101,7 @@ enum Outputs {
             for name in s.tpr.keys.sorted() {
                 for (k, count) in s.counts.enumerated() {
                     sweep.append([
-                        .text(dataset?.rawValue ?? ""), .text(name), .int(count), .number(s.tpr[name]?[k] ?? .nan, decimals: 4),
+                        .text(dataset?.rawValue ?? ""), .text(name.description), .int(count), .number(s.tpr[name]?[k] ?? .nan, decimals: 4),
                         .number(s.auc[name]?[k] ?? .nan, decimals: 4),
                     ])
                 }
@@ -122,7 +124,9 @@ enum Outputs {
 
     /// defences.csv, dp_audit.csv and defences.png.
     static func writeDefences(_ r: Results, to run: ExperimentRun) throws {
-        let names = r.defences.flatMap { $0.attacks.map(\.attack) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let names = r.defences.flatMap { $0.attacks.map(\.attack) }.reduce(into: [MembershipAttackID]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }
         var table = CSVTable(
             header: ["dataset", "defence", "setting", "train_accuracy", "test_accuracy", "epsilon", "delta"]
                 + names.flatMap { ["\($0)_auc", "\($0)_tpr_at_1pct_fpr", "\($0)_advantage"] })
@@ -158,7 +162,7 @@ enum Outputs {
                 audit.append([
                     .text(x.dataset.rawValue), .number(p.targetEpsilon, decimals: 2), .number(p.epsilon, decimals: 4),
                     .text(String(format: "%g", p.delta)), .number(p.noiseMultiplier, decimals: 4), .number(Double(p.clip), decimals: 3),
-                    .number(p.samplingRate, decimals: 5), .int(p.steps), .text(attack),
+                    .number(p.samplingRate, decimals: 5), .int(p.steps), .text(attack.description),
                     .int(result?.evaluations.reduce(0) { $0 + $1.roc.positives } ?? 0),
                     .int(result?.evaluations.reduce(0) { $0 + $1.roc.negatives } ?? 0), .number(a.tprAt1, decimals: 4),
                     .number(a.boundAt1, decimals: 4), .number(a.tprAt1Interval.lower, decimals: 4),
@@ -207,7 +211,7 @@ enum Outputs {
         let colours = Color.palette.count
         var series = results.enumerated().map { k, a in
             PlotSeries(
-                a.attack, points: zip(grid, a.meanROC(grid)).map { ($0, max($1, 1e-5)) }, color: Color.palette[k % colours],
+                a.attack.description, points: zip(grid, a.meanROC(grid)).map { ($0, max($1, 1e-5)) }, color: Color.palette[k % colours],
                 dash: [0, 7, 2][(k / colours) % 3], markers: false)
         }
         series.append(PlotSeries("chance", points: [(1e-4, 1e-4), (1, 1)], color: .gray, dash: 12, markers: false))
@@ -219,10 +223,10 @@ enum Outputs {
 
     /// AUC and TPR at 0.1 % FPR per attack, one bar per dataset.
     static func summaryFigure(_ r: Results) -> Image8 {
-        let names = r.attacks.reduce(into: [String]()) { if !$0.contains($1.attack) { $0.append($1.attack) } }
+        let names = r.attacks.reduce(into: [MembershipAttackID]()) { if !$0.contains($1.attack) { $0.append($1.attack) } }
         func chart(_ title: String, _ metric: MembershipEvaluation.Metric, _ axis: Axis) -> BarChart {
             BarChart(
-                title: title, categories: names,
+                title: title, categories: names.map(\.description),
                 series: r.worlds.enumerated().map { k, w in
                     (
                         w.plan.dataset.rawValue, Color.palette[k % Color.palette.count],
@@ -239,7 +243,7 @@ enum Outputs {
     static func sweepFigure(_ s: ReferenceSweep, dataset: String) -> Image8 {
         let series = s.tpr.keys.sorted().enumerated().map { k, name in
             PlotSeries(
-                name, points: zip(s.counts, s.tpr[name] ?? []).filter { $0.1.isFinite }.map { (Double($0.0), 100 * $0.1) },
+                name.description, points: zip(s.counts, s.tpr[name] ?? []).filter { $0.1.isFinite }.map { (Double($0.0), 100 * $0.1) },
                 color: Color.palette[k % Color.palette.count])
         }
         return LinePlot(
@@ -250,11 +254,13 @@ enum Outputs {
 
     /// Each attack's advantage against the targets' train-test accuracy gap, one point per dataset.
     static func gapFigure(_ r: Results) -> Image8 {
-        let shown = ["shokri", "loss", "mentr_class", "lira_online", "rmia", "label_gap"]
+        let shown: [MembershipAttackID] = [
+            .shokri, .metric(.loss, perClass: false), .metric(.mentr, perClass: true), .liraOnline, .rmia(online: true), .labelGap,
+        ]
         let gaps = Dictionary(uniqueKeysWithValues: r.worlds.map { w in (w.plan.dataset, r.accuracy(w)) })
         let series = shown.enumerated().map { k, name in
             PlotSeries(
-                name,
+                name.description,
                 points: r.worlds.compactMap { w -> (Double, Double)? in
                     guard let a = r.result(w.plan.dataset, name), let g = gaps[w.plan.dataset] else { return nil }
                     return (100 * (g.train.mean - g.test.mean), 100 * a.metric(.advantage).mean)

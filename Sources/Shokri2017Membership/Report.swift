@@ -12,7 +12,7 @@ enum Report {
     static func claims(_ r: Results) -> [Claim] {
         var claims: [Claim] = []
         let worlds = r.worlds
-        let shokri = worlds.compactMap { w in r.result(w.plan.dataset, "shokri").map { (w, $0) } }
+        let shokri = worlds.compactMap { w in r.result(w.plan.dataset, .shokri).map { (w, $0) } }
         if shokri.count >= 3 {
             let classes = shokri.map { Double($0.0.pool.classCount) }
             let gaps = shokri.map { r.accuracy($0.0).train.mean - r.accuracy($0.0).test.mean }
@@ -40,7 +40,7 @@ enum Report {
                     note: "reproduced needs a rank correlation above 0.5"))
         }
         let pairs = worlds.compactMap { w -> (String, Double, Double)? in
-            guard let a = r.result(w.plan.dataset, "ml_leaks"), let b = r.result(w.plan.dataset, "shokri") else { return nil }
+            guard let a = r.result(w.plan.dataset, .mlLeaks), let b = r.result(w.plan.dataset, .shokri) else { return nil }
             return (w.plan.dataset.rawValue, a.metric(.auc).mean, b.metric(.auc).mean)
         }
         if !pairs.isEmpty {
@@ -54,9 +54,10 @@ enum Report {
                     note: "needs 0.02 AUC below shokri or better on every dataset"))
         }
         let metric = worlds.compactMap { w -> (String, Double, Double)? in
-            guard let b = r.result(w.plan.dataset, "shokri") else { return nil }
+            guard let b = r.result(w.plan.dataset, .shokri) else { return nil }
             let best =
-                ["confidence_class", "entropy_class", "mentr_class", "mentr", "confidence", "loss"].compactMap {
+                ([MembershipMetric.confidence, .entropy, .mentr].map { MembershipAttackID.metric($0, perClass: true) }
+                + [MembershipMetric.mentr, .confidence, .loss].map { MembershipAttackID.metric($0, perClass: false) }).compactMap {
                     r.result(w.plan.dataset, $0)?.metric(.auc).mean
                 }.max() ?? .nan
             return (w.plan.dataset.rawValue, best, b.metric(.auc).mean)
@@ -72,7 +73,9 @@ enum Report {
                     note: "needs 0.01 AUC below shokri or better on every dataset"))
         }
         let low = worlds.compactMap { w -> (String, Double, Double, Double, Double)? in
-            guard let l = r.result(w.plan.dataset, "lira_online"), let y = r.result(w.plan.dataset, "loss") else { return nil }
+            guard let l = r.result(w.plan.dataset, .liraOnline), let y = r.result(w.plan.dataset, .metric(.loss, perClass: false)) else {
+                return nil
+            }
             return (w.plan.dataset.rawValue, l.metric(.tprAt01).mean, y.metric(.tprAt01).mean, l.metric(.auc).mean, y.metric(.auc).mean)
         }
         if !low.isEmpty {
@@ -88,7 +91,7 @@ enum Report {
                     verdict: stronger == low.count ? .reproduced : stronger > 0 ? .partly : .notReproduced,
                     note: "at least twice the TPR on \(stronger) of \(low.count) datasets"))
         }
-        if let s = r.sweep, let rmia = s.tpr["rmia_offline"], let lira = s.tpr["lira_offline_fixed"] {
+        if let s = r.sweep, let rmia = s.tpr[.rmia(online: false)], let lira = s.tpr[.lira(online: false, fixedVariance: true)] {
             let few = s.counts.indices.filter { s.counts[$0] <= 4 }
             let wins = few.filter { rmia[$0] > lira[$0] }.count
             claims.append(
@@ -102,7 +105,7 @@ enum Report {
                     note: "RMIA ahead in \(wins) of \(few.count) settings"))
         }
         let identity = worlds.compactMap { w -> Double? in
-            guard let gap = r.result(w.plan.dataset, "label_gap") else { return nil }
+            guard let gap = r.result(w.plan.dataset, .labelGap) else { return nil }
             return (0..<w.plan.targets).map { t in
                 let acc = w.accuracy(t)
                 return abs(gap.evaluations[t].decisions.balancedAccuracy - (1 + acc.train - acc.test) / 2)
@@ -126,23 +129,23 @@ enum Report {
     static func defenceClaims(_ r: Results) -> [Claim] {
         var claims: [Claim] = []
         let datasets = r.defences.map(\.dataset).reduce(into: [AuditedDataset]()) { if !$0.contains($1) { $0.append($1) } }
-        func row(_ d: AuditedDataset, _ family: DefenceKind, _ setting: String? = nil) -> DefenceResult? {
-            r.defences(d).first { $0.family == family && (setting == nil || $0.setting == setting) }
+        func row(_ d: AuditedDataset, _ family: DefenceKind, policy: OutputPolicy? = nil) -> DefenceResult? {
+            r.defences(d).first { $0.family == family && (policy == nil || $0.policy == policy) }
         }
         func tpr(_ x: DefenceResult?) -> Double { x?.strongest?.metric(.tprAt1).mean ?? .nan }
-        func auc(_ x: DefenceResult?, _ attack: String) -> Double { x?.attack(attack)?.metric(.auc).mean ?? .nan }
+        func auc(_ x: DefenceResult?, _ attack: MembershipAttackID) -> Double { x?.attack(attack)?.metric(.auc).mean ?? .nan }
 
         // Shokri et al.: top-k and rounding barely lower their attack.
-        let masks = ["top-1", "top-3", "round-0.1", "round-0.001"]
+        let masks: [OutputPolicy] = [.topK(1), .topK(3), .rounded(0.1), .rounded(0.001)]
         var drops: [Double] = []
         let maskText = datasets.compactMap { d -> String? in
             guard let base = row(d, .none) else { return nil }
             let cells = masks.compactMap { m -> String? in
-                guard let x = row(d, .outputPolicy, m) else { return nil }
-                drops.append(auc(base, "shokri") - auc(x, "shokri"))
-                return "\(m) \(Format.f3(auc(x, "shokri")))"
+                guard let x = row(d, .outputPolicy, policy: m) else { return nil }
+                drops.append(auc(base, .shokri) - auc(x, .shokri))
+                return "\(m) \(Format.f3(auc(x, .shokri)))"
             }
-            return cells.isEmpty ? nil : "\(d) \(Format.f3(auc(base, "shokri"))) -> " + cells.joined(separator: ", ")
+            return cells.isEmpty ? nil : "\(d) \(Format.f3(auc(base, .shokri))) -> " + cells.joined(separator: ", ")
         }
         if !maskText.isEmpty {
             let worst = drops.max() ?? 0
@@ -179,7 +182,7 @@ enum Report {
         // ML-Leaks: dropout lowers their attack.
         let dropout = datasets.compactMap { d -> (String, Double, Double)? in
             guard let base = row(d, .none), let x = row(d, .dropout) else { return nil }
-            return (d.rawValue, auc(base, "ml_leaks"), auc(x, "ml_leaks"))
+            return (d.rawValue, auc(base, .mlLeaks), auc(x, .mlLeaks))
         }
         if !dropout.isEmpty {
             // Only datasets where the attack works without a defence (AUC 0.55 or more) can show a drop.
@@ -196,9 +199,9 @@ enum Report {
         }
         // Song and Mittal, Choquette-Choo et al.: label-only attacks survive output masking.
         let labels = datasets.compactMap { d -> (String, Double, Double, Double)? in
-            guard let base = row(d, .none), let x = row(d, .outputPolicy, "label") else { return nil }
-            let best = ["label_gap", "label_robustness"].map { auc(x, $0) }.max() ?? .nan
-            let unmasked = ["label_gap", "label_robustness"].map { auc(base, $0) }.max() ?? .nan
+            guard let base = row(d, .none), let x = row(d, .outputPolicy, policy: .labelOnly) else { return nil }
+            let best = [MembershipAttackID.labelGap, .labelRobustness].map { auc(x, $0) }.max() ?? .nan
+            let unmasked = [MembershipAttackID.labelGap, .labelRobustness].map { auc(base, $0) }.max() ?? .nan
             let confidence = base.attacks.filter { $0.needs == .confidences }.map { $0.metric(.auc).mean }.max() ?? .nan
             return (d.rawValue, best, unmasked, confidence)
         }
@@ -249,7 +252,7 @@ enum Report {
                     measured: "\(audits.count) attack-model pairs audited; "
                         + (violated.isEmpty
                             ? ((tightest?.2.empiricalEpsilon ?? 0) > 0
-                                ? "largest empirical epsilon \(Format.f2(tightest?.2.empiricalEpsilon ?? 0)) (\(tightest?.1 ?? ""), "
+                                ? "largest empirical epsilon \(Format.f2(tightest?.2.empiricalEpsilon ?? 0)) (\(tightest?.1.description ?? ""), "
                                     + "\(tightest?.0.dataset.rawValue ?? "") at epsilon \(Format.f2(tightest?.0.privacy?.epsilon ?? 0)))"
                                 : "no attack proves any epsilon above 0")
                             : violated.map { "\($0.0.dataset) \($0.1) at epsilon \(Format.f2($0.0.privacy?.epsilon ?? 0)) VIOLATED" }
@@ -283,12 +286,13 @@ enum Report {
                 ],
                 rows.map { x in
                     let s = x.strongest
-                    func auc(_ name: String) -> String { x.attack(name).map { Format.f3($0.metric(.auc).mean) } ?? "n/a" }
+                    func auc(_ name: MembershipAttackID) -> String { x.attack(name).map { Format.f3($0.metric(.auc).mean) } ?? "n/a" }
                     return [
                         x.family.rawValue, x.setting.isEmpty ? "(full outputs)" : x.setting, Format.pct(x.trainAccuracy),
                         Format.pct(x.testAccuracy),
-                        x.privacy.map { Format.f2($0.epsilon) } ?? "", s?.attack ?? "", s.map { Format.pct($0.metric(.tprAt1).mean) } ?? "",
-                        auc("shokri"), auc("lira_online"), auc("rmia"), auc("label_robustness"),
+                        x.privacy.map { Format.f2($0.epsilon) } ?? "", s?.attack.description ?? "",
+                        s.map { Format.pct($0.metric(.tprAt1).mean) } ?? "",
+                        auc(.shokri), auc(.liraOnline), auc(.rmia(online: true)), auc(.labelRobustness),
                     ]
                 })
         }
@@ -317,7 +321,7 @@ enum Report {
                     let violated = x.audits.filter { $0.audit.violated }.map(\.attack)
                     return [
                         x.dataset.rawValue, Format.f2(p.epsilon), String(format: "%g", p.delta), Format.f2(p.noiseMultiplier),
-                        String(format: "%.4f", p.samplingRate), String(p.steps), worst?.attack ?? "",
+                        String(format: "%.4f", p.samplingRate), String(p.steps), worst?.attack.description ?? "",
                         worst.map {
                             "\(Format.pct($0.audit.tprAt1)) (\(Format.pct($0.audit.tprAt1Interval.lower)) - \(Format.pct($0.audit.tprAt1Interval.upper)))"
                         } ?? "", worst.map { Format.pct($0.audit.boundAt1) } ?? "",
@@ -326,7 +330,7 @@ enum Report {
                                 ? "\(Format.f2($0.audit.empiricalEpsilon)) (\($0.attack))" : "0 (no attack proves any)"
                         }
                             ?? "",
-                        violated.isEmpty ? "within bound" : "**VIOLATED** by " + violated.joined(separator: ", "),
+                        violated.isEmpty ? "within bound" : "**VIOLATED** by " + violated.map(\.description).joined(separator: ", "),
                     ]
                 })
             if dp.contains(where: { $0.audits.contains { $0.audit.violated } }) {
@@ -394,7 +398,7 @@ enum Report {
                 ],
                 r.results(d).sorted { $0.metric(.tprAt01).mean > $1.metric(.tprAt01).mean }.map { a in
                     [
-                        a.attack, a.needs.rawValue, Format.pct(a.metric(.tprAt01).mean), Format.pct(a.metric(.tprAt1).mean),
+                        a.attack.description, a.needs.rawValue, Format.pct(a.metric(.tprAt01).mean), Format.pct(a.metric(.tprAt1).mean),
                         Format.pct(a.metric(.tprAt0).mean), "\(Format.f3(a.metric(.auc).mean)) ± \(Format.f3(a.metric(.auc).sd))",
                         Format.f3(a.metric(.advantage).mean), Format.f3(a.metric(.balancedAccuracy).mean),
                         Format.f3(a.metric(.precision).mean),
@@ -417,7 +421,7 @@ enum Report {
             md.heading("How many reference models")
             md.table(
                 ["attack"] + s.counts.map { "\($0)" },
-                s.tpr.keys.sorted().map { k in [k] + (s.tpr[k] ?? []).map { $0.isNaN ? "n/a" : Format.pct($0) } })
+                s.tpr.keys.sorted().map { k in [k.description] + (s.tpr[k] ?? []).map { $0.isNaN ? "n/a" : Format.pct($0) } })
             md.paragraph(
                 "TPR at 0.1 % FPR with only the first k reference models (mean over targets; LiRA with a fixed variance, as Carlini et al. advise "
                     + "for few models). With one reference model there is no rehearsal: the offline attacks fall back to their natural thresholds "

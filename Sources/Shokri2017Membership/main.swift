@@ -156,7 +156,8 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
                 ["\(world.plan.dataset): attack", "AUC", "TPR @ 0.1% FPR", "TPR @ 1% FPR", "advantage", "queries/record"],
                 found.sorted { $0.metric(.tprAt01).mean > $1.metric(.tprAt01).mean }.map { r in
                     [
-                        r.attack, Format.f3(r.metric(.auc).mean), Format.pct(r.metric(.tprAt01).mean), Format.pct(r.metric(.tprAt1).mean),
+                        r.attack.description, Format.f3(r.metric(.auc).mean), Format.pct(r.metric(.tprAt01).mean),
+                        Format.pct(r.metric(.tprAt1).mean),
                         Format.f3(r.metric(.advantage).mean), Format.f1(r.queriesPerRecord),
                     ]
                 })
@@ -171,7 +172,7 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
             if let s = sweep {
                 Console.table(
                     ["references"] + s.counts.map(String.init),
-                    s.tpr.keys.sorted().map { k in [k + " TPR@0.1%"] + (s.tpr[k] ?? []).map { Format.pct($0) } })
+                    s.tpr.keys.sorted().map { k in [k.description + " TPR@0.1%"] + (s.tpr[k] ?? []).map { Format.pct($0) } })
             }
         }
 

@@ -65,7 +65,7 @@ public struct LabelGapAttack: MembershipAttack {
     public init() {}
 
     /// `label_gap`.
-    public var name: String { "label_gap" }
+    public var id: MembershipAttackID { .labelGap }
     /// Labels only.
     public var needs: OutputNeed { .labels }
 
@@ -104,7 +104,7 @@ public struct LabelRobustnessAttack: MembershipAttack {
     }
 
     /// `label_robustness`.
-    public var name: String { "label_robustness" }
+    public var id: MembershipAttackID { .labelRobustness }
     /// Labels only.
     public var needs: OutputNeed { .labels }
 

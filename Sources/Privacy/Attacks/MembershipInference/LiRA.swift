@@ -38,9 +38,7 @@ public struct LiRA: MembershipAttack {
     }
 
     /// `lira_online`, `lira_offline_fixed`, `lira_online_mirror`, ...
-    public var name: String {
-        "lira_" + (online ? "online" : "offline") + (fixedVariance ? "_fixed" : "") + (mirrored ? "_mirror" : "")
-    }
+    public var id: MembershipAttackID { .lira(online: online, fixedVariance: fixedVariance, mirrored: mirrored) }
     /// Confidences.
     public var needs: OutputNeed { .confidences }
 

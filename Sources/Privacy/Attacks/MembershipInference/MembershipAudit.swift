@@ -135,11 +135,54 @@ public enum OutputNeed: String, Sendable {
     case labels
 }
 
+/// Which membership attack, as a type: results are found by it, and its description is the name in tables.
+public enum MembershipAttackID: Hashable, Sendable, CustomStringConvertible {
+    /// Shokri et al.'s shadow-model attack (one attack model per class, full confidence vectors).
+    case shokri
+    /// Salem et al.'s ML-Leaks (one attack model on the top three confidences).
+    case mlLeaks
+    /// ML-Leaks' threshold on the largest confidence.
+    case mlLeaksMax
+    /// A metric threshold (Yeom et al., Song and Mittal), global or per class.
+    case metric(MembershipMetric, perClass: Bool)
+    /// LiRA (Carlini et al.), online or offline, with a fixed or per-record variance, mirrored queries or not.
+    case lira(online: Bool, fixedVariance: Bool = false, mirrored: Bool = false)
+    /// RMIA (Zarifzadeh et al.), online or offline.
+    case rmia(online: Bool)
+    /// Label-only: correct or not (Yeom et al.'s gap attack).
+    case labelGap
+    /// Label-only: robustness to perturbed queries (Choquette-Choo et al.).
+    case labelRobustness
+
+    /// Online LiRA, the attack most results are set beside.
+    public static let liraOnline = MembershipAttackID.lira(online: true)
+
+    /// The name in tables: `shokri`, `ml_leaks`, `loss`, `mentr_class`, `lira_online`, `lira_offline_fixed`, `rmia`, ...
+    public var description: String {
+        switch self {
+        case .shokri: return "shokri"
+        case .mlLeaks: return "ml_leaks"
+        case .mlLeaksMax: return "ml_leaks_max"
+        case .metric(let m, let perClass): return perClass ? "\(m.rawValue)_class" : m.rawValue
+        case .lira(let online, let fixed, let mirrored):
+            return "lira_" + (online ? "online" : "offline") + (fixed ? "_fixed" : "") + (mirrored ? "_mirror" : "")
+        case .rmia(let online): return online ? "rmia" : "rmia_offline"
+        case .labelGap: return "label_gap"
+        case .labelRobustness: return "label_robustness"
+        }
+    }
+}
+
+extension MembershipAttackID: Comparable {
+    /// Ordered by name, as tables list them.
+    public static func < (a: MembershipAttackID, b: MembershipAttackID) -> Bool { a.description < b.description }
+}
+
 /// A membership-inference attack: given black-box access to a target and the attacker's knowledge, a score for
 /// every audited record.
 public protocol MembershipAttack: Sendable {
-    /// The name in tables (lower case, e.g. `lira_online`).
-    var name: String { get }
+    /// Which attack this is.
+    var id: MembershipAttackID { get }
     /// What it needs of the target's answers.
     var needs: OutputNeed { get }
     /// Scores every audited record, querying the target (and counting the queries).
@@ -147,6 +190,9 @@ public protocol MembershipAttack: Sendable {
 }
 
 extension MembershipAttack {
+    /// The name in tables (lower case, e.g. `lira_online`).
+    public var name: String { id.description }
+
     /// Whether the attack can run against a target served through `policy`: label attacks always, confidence
     /// attacks when the policy shows confidences at all (however coarsely).
     public func runs(under policy: OutputPolicy) -> Bool {

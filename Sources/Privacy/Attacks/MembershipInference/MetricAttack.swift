@@ -48,7 +48,7 @@ public struct MetricAttack: MembershipAttack {
     }
 
     /// `loss`, `confidence`, `confidence_class`, ...
-    public var name: String { perClass ? "\(metric.rawValue)_class" : metric.rawValue }
+    public var id: MembershipAttackID { .metric(metric, perClass: perClass) }
     /// Confidences.
     public var needs: OutputNeed { .confidences }
 

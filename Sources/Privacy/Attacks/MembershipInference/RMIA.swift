@@ -36,7 +36,7 @@ public struct RMIA: MembershipAttack {
     }
 
     /// `rmia` or `rmia_offline`.
-    public var name: String { online ? "rmia" : "rmia_offline" }
+    public var id: MembershipAttackID { .rmia(online: online) }
     /// Confidences.
     public var needs: OutputNeed { .confidences }
 

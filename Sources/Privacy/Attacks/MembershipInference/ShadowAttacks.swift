@@ -70,7 +70,7 @@ public struct ShokriAttack: Sendable {
             let seen = Set(subset.map { truth[$0] })
             models.append(seen.count == 2 ? try trainer.fit(inputs, labels: truth, subset: subset, classCount: 2, using: &rng) : fallback)
         }
-        return TrainedShadowAttack(name: "shokri", features: .fullVector, models: models, perClass: true)
+        return TrainedShadowAttack(id: .shokri, features: .fullVector, models: models, perClass: true)
     }
 }
 
@@ -97,15 +97,15 @@ public struct MLLeaksAttack: Sendable {
         let trainer = ShallowTrainer(
             hidden: hidden, activation: .tanh, settings: TrainingSettings(epochs: epochs, batchSize: 100, learningRate: 0.001, l2: 1e-6))
         let model = try trainer.fit(ShallowInputs(x, sparse: false), labels: shadow.members.map { $0 ? 1 : 0 }, classCount: 2, using: &rng)
-        return TrainedShadowAttack(name: "ml_leaks", features: .topThree, models: [model], perClass: false)
+        return TrainedShadowAttack(id: .mlLeaks, features: .topThree, models: [model], perClass: false)
     }
 }
 
 /// A shadow-trained attack, ready to score targets: the attack model's probability of "member", member when at
 /// least one half.
 public struct TrainedShadowAttack: MembershipAttack {
-    /// `shokri` or `ml_leaks`.
-    public let name: String
+    /// `.shokri` or `.mlLeaks`.
+    public let id: MembershipAttackID
     /// What the attack models see of an answer.
     public let features: AttackFeatures
     /// One attack model per class, or one for all.
@@ -153,7 +153,7 @@ public struct MLLeaksMaxAttack: MembershipAttack {
     public init() {}
 
     /// `ml_leaks_max`.
-    public var name: String { "ml_leaks_max" }
+    public var id: MembershipAttackID { .mlLeaksMax }
     /// Confidences.
     public var needs: OutputNeed { .confidences }
 
