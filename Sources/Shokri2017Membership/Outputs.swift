@@ -35,6 +35,11 @@ struct Results {
         return (Statistics.meanAndSpread(acc.map(\.train)), Statistics.meanAndSpread(acc.map(\.test)))
     }
 
+    /// Every attack run against some defence, in the order first met.
+    var defenceAttacks: [MembershipAttackID] {
+        defences.flatMap { $0.attacks.map(\.attack) }.reduce(into: [MembershipAttackID]()) { if !$0.contains($1) { $0.append($1) } }
+    }
+
     /// The attack with the highest mean TPR at 0.1 % FPR on a dataset (AUC breaks ties).
     func best(_ d: AuditedDataset) -> AttackResult? {
         results(d).max { a, b in
@@ -46,41 +51,8 @@ struct Results {
 
 enum Outputs {
     static func write(_ r: Results, to run: ExperimentRun) throws {
-        var models = CSVTable(header: [
-            "dataset", "pool", "population", "classes", "models", "targets", "shadows", "hidden", "epochs", "batch", "train_accuracy",
-            "train_accuracy_sd", "test_accuracy", "test_accuracy_sd", "gap",
-        ])
-        for w in r.worlds {
-            let acc = r.accuracy(w)
-            models.append([
-                .text(w.plan.dataset.rawValue), .int(w.pool.count), .int(w.population.count), .int(w.pool.classCount), .int(w.plan.models),
-                .int(w.plan.targets), .int(w.plan.shadows), .int(w.plan.hidden), .int(w.plan.training.epochs),
-                .int(w.plan.training.batchSize), .number(acc.train.mean, decimals: 4), .number(acc.train.sd, decimals: 4),
-                .number(acc.test.mean, decimals: 4), .number(acc.test.sd, decimals: 4),
-                .number(acc.train.mean - acc.test.mean, decimals: 4),
-            ])
-        }
-        try run.write(models, to: "models.csv")
-
-        let metrics = MembershipEvaluation.Metric.allCases
-        var attacks = CSVTable(
-            header: ["dataset", "attack", "output"] + metrics.flatMap { [$0.rawValue, $0.rawValue + "_sd"] }
-                + ["n_members", "n_nonmembers", "targets", "queries_per_record"])
-        for a in r.attacks {
-            var row: [CSVField] = [.text(a.dataset.rawValue), .text(a.attack.description), .text(a.needs.rawValue)]
-            for m in metrics {
-                let v = a.metric(m)
-                row += [.number(v.mean, decimals: 4), .number(v.sd, decimals: 4)]
-            }
-            let members = a.evaluations.map { Double($0.roc.positives) }
-            let others = a.evaluations.map { Double($0.roc.negatives) }
-            row += [
-                .number(Statistics.meanAndSpread(members).mean, decimals: 1), .number(Statistics.meanAndSpread(others).mean, decimals: 1),
-                .int(a.evaluations.count), .number(a.queriesPerRecord, decimals: 3),
-            ]
-            attacks.append(row)
-        }
-        try run.write(attacks, to: "attacks.csv")
+        try run.write(Tables.models.csv(r.worlds.map { WorldRow($0, r) }), to: "models.csv")
+        try run.write(Tables.attacks.csv(r.attacks), to: "attacks.csv")
 
         // scores.csv: every audited record's score under every attack, against the first target.
         let names = r.attacks.reduce(into: [MembershipAttackID]()) { if !$0.contains($1.attack) { $0.append($1.attack) } }
@@ -124,30 +96,7 @@ enum Outputs {
 
     /// defences.csv, dp_audit.csv and defences.png.
     static func writeDefences(_ r: Results, to run: ExperimentRun) throws {
-        let names = r.defences.flatMap { $0.attacks.map(\.attack) }.reduce(into: [MembershipAttackID]()) {
-            if !$0.contains($1) { $0.append($1) }
-        }
-        var table = CSVTable(
-            header: ["dataset", "defence", "setting", "train_accuracy", "test_accuracy", "epsilon", "delta"]
-                + names.flatMap { ["\($0)_auc", "\($0)_tpr_at_1pct_fpr", "\($0)_advantage"] })
-        for x in r.defences {
-            var row: [CSVField] = [
-                .text(x.dataset.rawValue), .text(x.family.rawValue), .text(x.setting), .number(x.trainAccuracy, decimals: 4),
-                .number(x.testAccuracy, decimals: 4), x.privacy.map { .number($0.epsilon, decimals: 4) } ?? .missing,
-                x.privacy.map { .text(String(format: "%g", $0.delta)) } ?? .missing,
-            ]
-            for n in names {
-                if let a = x.attack(n) {
-                    row += [
-                        .number(a.metric(.auc).mean, decimals: 4), .number(a.metric(.tprAt1).mean, decimals: 4),
-                        .number(a.metric(.advantage).mean, decimals: 4),
-                    ]
-                } else {
-                    row += [.missing, .missing, .missing]
-                }
-            }
-            table.append(row)
-        }
+        let table = Tables.defences(r.defenceAttacks).csv(r.defences)
         try run.write(table, to: "defences.csv")
 
         var audit = CSVTable(header: [

@@ -278,23 +278,7 @@ enum Report {
         for d in datasets {
             let rows = r.defences(d)
             md.heading("\(d): defences", level: 3)
-            md.table(
-                [
-                    "defence", "setting", "train accuracy", "test accuracy", "epsilon", "strongest attack", "its TPR @ 1% FPR",
-                    "shokri AUC",
-                    "lira_online AUC", "rmia AUC", "label_robustness AUC",
-                ],
-                rows.map { x in
-                    let s = x.strongest
-                    func auc(_ name: MembershipAttackID) -> String { x.attack(name).map { Format.f3($0.metric(.auc).mean) } ?? "n/a" }
-                    return [
-                        x.family.rawValue, x.setting.isEmpty ? "(full outputs)" : x.setting, Format.pct(x.trainAccuracy),
-                        Format.pct(x.testAccuracy),
-                        x.privacy.map { Format.f2($0.epsilon) } ?? "", s?.attack.description ?? "",
-                        s.map { Format.pct($0.metric(.tprAt1).mean) } ?? "",
-                        auc(.shokri), auc(.liraOnline), auc(.rmia(online: true)), auc(.labelRobustness),
-                    ]
-                })
+            Tables.defences(r.defenceAttacks).markdown(rows, into: &md)
         }
         md.image("defences.png", alt: "test accuracy against the strongest attack's TPR at 1 % FPR, per defence")
         let dp = r.defences.filter { $0.privacy != nil }
@@ -373,16 +357,7 @@ enum Report {
         md.claims(run.claims, paper: "the membership-inference literature")
 
         md.heading("Target models")
-        md.table(
-            ["dataset", "pool", "classes", "models", "targets", "epochs", "train accuracy", "test accuracy", "gap"],
-            r.worlds.map { w in
-                let acc = r.accuracy(w)
-                return [
-                    w.plan.dataset.rawValue, String(w.pool.count), String(w.pool.classCount), String(w.plan.models), String(w.plan.targets),
-                    String(w.plan.training.epochs), "\(Format.pct(acc.train.mean)) ± \(Format.pct(acc.train.sd))",
-                    "\(Format.pct(acc.test.mean)) ± \(Format.pct(acc.test.sd))", Format.pct(acc.train.mean - acc.test.mean),
-                ]
-            })
+        Tables.models.markdown(r.worlds.map { WorldRow($0, r) }, into: &md)
         md.paragraph(
             "Every model: one hidden layer of \(r.worlds.first?.plan.hidden ?? 128) tanh units and a softmax output (Shokri et al.'s network), "
                 + "Adam with L2 1e-6 as in the authors' code; test accuracy is measured on the pool records the model did not train on.")
@@ -390,21 +365,7 @@ enum Report {
         for w in r.worlds {
             let d = w.plan.dataset
             md.heading("\(d): attacks ranked by TPR at 0.1 % FPR")
-            md.table(
-                [
-                    "attack", "output", "TPR @ 0.1% FPR", "TPR @ 1% FPR", "TPR @ 0% FPR", "AUC", "advantage", "balanced accuracy",
-                    "precision",
-                    "recall", "queries per record",
-                ],
-                r.results(d).sorted { $0.metric(.tprAt01).mean > $1.metric(.tprAt01).mean }.map { a in
-                    [
-                        a.attack.description, a.needs.rawValue, Format.pct(a.metric(.tprAt01).mean), Format.pct(a.metric(.tprAt1).mean),
-                        Format.pct(a.metric(.tprAt0).mean), "\(Format.f3(a.metric(.auc).mean)) ± \(Format.f3(a.metric(.auc).sd))",
-                        Format.f3(a.metric(.advantage).mean), Format.f3(a.metric(.balancedAccuracy).mean),
-                        Format.f3(a.metric(.precision).mean),
-                        Format.f3(a.metric(.recall).mean), Format.f1(a.queriesPerRecord),
-                    ]
-                })
+            Tables.attacks.markdown(r.results(d).sorted { $0.metric(.tprAt01).mean > $1.metric(.tprAt01).mean }, into: &md)
             md.image("roc-\(d).png", alt: "\(d): ROC curves on log-log axes")
             if w.pool.imageSize != nil, let best = r.best(d) {
                 md.paragraph(
@@ -419,9 +380,7 @@ enum Report {
         md.image("gap.png", alt: "advantage against the train-test gap")
         if let s = r.sweep {
             md.heading("How many reference models")
-            md.table(
-                ["attack"] + s.counts.map { "\($0)" },
-                s.tpr.keys.sorted().map { k in [k.description] + (s.tpr[k] ?? []).map { $0.isNaN ? "n/a" : Format.pct($0) } })
+            Tables.sweep(s).markdown(s.tpr.keys.sorted(), into: &md)
             md.paragraph(
                 "TPR at 0.1 % FPR with only the first k reference models (mean over targets; LiRA with a fixed variance, as Carlini et al. advise "
                     + "for few models). With one reference model there is no rehearsal: the offline attacks fall back to their natural thresholds "

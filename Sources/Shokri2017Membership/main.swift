@@ -152,15 +152,8 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
             }
             let found = try run.time("attacks_\(world.plan.dataset)") { try runAttacks(list, on: world, using: &attackRNG) }
             results += found
-            Console.table(
-                ["\(world.plan.dataset): attack", "AUC", "TPR @ 0.1% FPR", "TPR @ 1% FPR", "advantage", "queries/record"],
-                found.sorted { $0.metric(.tprAt01).mean > $1.metric(.tprAt01).mean }.map { r in
-                    [
-                        r.attack.description, Format.f3(r.metric(.auc).mean), Format.pct(r.metric(.tprAt01).mean),
-                        Format.pct(r.metric(.tprAt1).mean),
-                        Format.f3(r.metric(.advantage).mean), Format.f1(r.queriesPerRecord),
-                    ]
-                })
+            Console.line("  \(world.plan.dataset):")
+            Tables.attacks.print(found.sorted { $0.metric(.tprAt01).mean > $1.metric(.tprAt01).mean })
         }
 
         // == 4. How many reference models LiRA and RMIA need ==
@@ -170,9 +163,7 @@ struct Shokri2017Membership: ParsableCommand, ExperimentDescription {
             var sweepRNG = rng.derived(77)
             sweep = try run.time("reference_sweep_\(world.plan.dataset)") { try ReferenceSweep.run(world, using: &sweepRNG) }
             if let s = sweep {
-                Console.table(
-                    ["references"] + s.counts.map(String.init),
-                    s.tpr.keys.sorted().map { k in [k.description + " TPR@0.1%"] + (s.tpr[k] ?? []).map { Format.pct($0) } })
+                Tables.sweep(s).print(s.tpr.keys.sorted())
             }
         }
 
