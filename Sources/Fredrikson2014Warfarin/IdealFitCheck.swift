@@ -47,18 +47,6 @@ struct IdealFitRow {
     static let newtonSteps = [1, 2, 3]
     static let adamEpochs = [10, 30, 150]
 
-    /// The columns of the fit tables in the console and the report.
-    static let header = ["target", "solver", "L2", "stopping", "steps", "training", "held out", "cross-entropy", "largest gradient"]
-
-    /// This fit as a table row; the run's own setting is marked with `mark`.
-    func cells(mark: String) -> [String] {
-        [
-            target.rawValue + (isDefault ? mark : ""), solver.rawValue, String(format: "%g", l2), stopping.description,
-            String(fit.iterations),
-            Format.pct(trainingAccuracy), Format.pct(heldOutAccuracy), Format.f4(fit.crossEntropy), Format.e2(fit.largestGradient),
-        ]
-    }
-
     static func run(_ splits: [SplitTargets], l2: Double, seed: UInt64) throws -> [IdealFitRow] {
         var rows: [IdealFitRow] = []
         for s in splits {

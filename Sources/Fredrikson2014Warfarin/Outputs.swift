@@ -16,68 +16,15 @@ enum Outputs {
         try run.write(Tables.dosing.csv(r.utility), to: "dosing.csv")
         try run.write(Tables.attacks.csv(r.attacks), to: "attacks.csv")
 
-        var priors = CSVTable(header: ["target", "prior", "group", "patients", "genotype", "probability"])
-        for p in r.priors {
-            for (value, probability) in zip(p.target.values, p.probabilities) {
-                priors.append([
-                    .text(p.target.rawValue), .text(p.prior.rawValue), .text(p.group), .int(p.patients), .text(value),
-                    .number(probability, decimals: 4),
-                ])
-            }
-        }
-        try run.write(priors, to: "priors.csv")
-
-        var splitTable = CSVTable(header: ["split", "target", "method", "training_accuracy", "held_out_accuracy"])
-        for rep in r.repeats {
-            splitTable.append([
-                .int(rep.split), .text(rep.target.rawValue), .text(rep.method.description), .number(rep.training, decimals: 4),
-                .number(rep.heldOut, decimals: 4),
-            ])
-        }
-        try run.write(splitTable, to: "splits.csv")
-
-        var paired = CSVTable(header: [
-            "target", "method", "cohort", "splits", "accuracy_mean", "accuracy_sd", "gap_to_ideal_mean", "gap_to_ideal_sd",
-            "training_minus_held_out_mean", "training_minus_held_out_sd",
-        ])
-        for p in r.paired {
-            paired.append([
-                .text(p.target.rawValue), .text(p.method.description), .text(p.cohort.rawValue), .int(p.splits),
-                .number(p.accuracy.mean, decimals: 4),
-                .number(p.accuracy.sd, decimals: 4), .number(p.gapToIdeal.mean, decimals: 4), .number(p.gapToIdeal.sd, decimals: 4),
-                .number(p.trainingMinusHeldOut.mean, decimals: 4), .number(p.trainingMinusHeldOut.sd, decimals: 4),
-            ])
-        }
-        try run.write(paired, to: "paired.csv")
-
-        var fits = CSVTable(header: [
-            "target", "solver", "l2", "stopping", "iterations", "training_accuracy", "held_out_accuracy", "training_cross_entropy",
-            "largest_gradient", "run_setting",
-        ])
-        for f in r.fits {
-            fits.append([
-                .text(f.target.rawValue), .text(f.solver.rawValue), .text(String(format: "%g", f.l2)), .text(f.stopping.description),
-                .int(f.fit.iterations),
-                .number(f.trainingAccuracy, decimals: 4), .number(f.heldOutAccuracy, decimals: 4),
-                .number(f.fit.crossEntropy, decimals: 6), .text(Format.e2(f.fit.largestGradient)), .text(f.isDefault ? "yes" : "no"),
-            ])
-        }
-        try run.write(fits, to: "ideal_fit.csv")
+        try run.write(Tables.priors.csv(Tables.priorRows(r.priors)), to: "priors.csv")
+        try run.write(Tables.splits.csv(r.repeats), to: "splits.csv")
+        try run.write(Tables.paired.csv(r.paired), to: "paired.csv")
+        try run.write(Tables.idealFit.csv(r.fits), to: "ideal_fit.csv")
         try run.write(priorsFigure(r), to: "priors.png")
 
         try run.write(Tables.privacy.csv(r.privacy.rows), to: "privacy.csv")
 
-        var raw = CSVTable(header: [
-            "epsilon", "trial", "vkorc1_accuracy", "cyp2c9_accuracy", "mae_mg_per_week", "within_20_percent",
-            "trimmed_directions",
-        ])
-        for t in r.privacy.trials {
-            raw.append([
-                Tables.epsilonField(t.epsilon), .int(t.trial), .number(t.vkorc1, decimals: 4),
-                .number(t.cyp2c9, decimals: 4), .number(t.mae, decimals: 3), .number(t.within20, decimals: 4), .int(t.trimmed),
-            ])
-        }
-        try run.write(raw, to: "privacy_trials.csv")
+        try run.write(Tables.privacyTrials.csv(r.privacy.trials), to: "privacy_trials.csv")
         try run.write(privacyFigure(r.privacy), to: "privacy.png")
         try run.write(Report.render(r, run: run), to: "report.md")
     }

@@ -220,7 +220,7 @@ enum Report {
                 + "output adds.")
         Tables.attacks.markdown(r.attacks, into: &md)
         md.paragraph("The priors, counted on the genotyped training patients (per race with one added to every count):")
-        md.table(["target", "group", "patients", "genotype frequencies"], PriorRow.tableRows(r.priors))
+        Tables.priorSummary.markdown(r.priors.filter { $0.prior != .uniform }, into: &md)
 
         md.heading("What each piece of knowledge is worth (\(r.splits) redrawn splits)")
         md.image("priors.png", alt: "VKORC1 accuracy per method and cohort, baseline and ideal dashed")
@@ -229,15 +229,7 @@ enum Report {
                 + "every method on both cohorts. Gaps are paired: the same split and the same patients on both sides, then mean ± "
                 + "standard deviation over the splits (in percentage points). The per-split numbers are in splits.csv, these summaries "
                 + "in paired.csv.")
-        md.table(
-            ["target", "method", "training", "held out", "ideal minus method (training)", "training minus held out"],
-            r.paired.filter { $0.cohort == .training && $0.method != .modelInversion }.map { p in
-                [
-                    p.target.rawValue, p.method.description, Format.pctSpread(p.accuracy),
-                    r.paired(p.target, p.method, .heldOut).map { Format.pctSpread($0.accuracy) } ?? "",
-                    Format.pointsSpread(p.gapToIdeal), Format.pointsSpread(p.trainingMinusHeldOut),
-                ]
-            })
+        Tables.pairedSummary.markdown(Tables.pairedRows(r.paired), into: &md)
         md.paragraph(
             "Why training and held-out patients score alike. Yeom, Giacomelli, Fredrikson and Jha (\"Privacy Risk in Machine "
                 + "Learning: Analyzing the Connection to Overfitting\", IEEE CSF 2018) measure an attribute-inference adversary by its "
@@ -265,7 +257,7 @@ enum Report {
                 + "seed. The table refits the ideal (with the dose) under other penalties, with Newton stopped early, and with "
                 + "mini-batch Adam (step 0.01, batches of 64, intercepts unpenalised) stopped after a fixed number of epochs, the "
                 + "learner of earlier versions of this experiment.")
-        md.table(IdealFitRow.header, r.fits.map { $0.cells(mark: " (this run)") })
+        Tables.idealFit.markdown(r.fits, into: &md)
 
         md.heading("Differential privacy (functional mechanism)")
         md.image("privacy.png", alt: "attack accuracy and dosing utility against epsilon")

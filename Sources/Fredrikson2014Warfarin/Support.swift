@@ -332,8 +332,4 @@ struct PriorRow {
     /// "GG 45.1%, AG 35.0%, ...": the distribution with the genotype names.
     var text: String { zip(target.values, probabilities).map { "\($0) \(Format.pct($1))" }.joined(separator: ", ") }
 
-    /// The marginal and per-race rows as console/report table rows: target, group, patients, distribution.
-    static func tableRows(_ rows: [PriorRow]) -> [[String]] {
-        rows.filter { $0.prior != .uniform }.map { [$0.target.rawValue, $0.group, String($0.patients), $0.text] }
-    }
 }

@@ -130,7 +130,7 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
         Tables.attacks.print(results)
         let priors = try PriorRow.all(targets)
         Console.line("  The marginal and race-conditional priors (training cohort; per race add-one smoothed):")
-        Console.table(["target", "race", "patients", "genotype frequencies"], PriorRow.tableRows(priors))
+        Tables.priorSummary.print(priors.filter { $0.prior != .uniform })
 
         // == 4. Paired gaps over redrawn splits, and the ideal classifier's own fit ==
         run.section(4, "What each piece of knowledge is worth: \(splits) redrawn splits, every method refitted and paired")
@@ -138,22 +138,14 @@ struct Fredrikson2014Warfarin: ParsableCommand, ExperimentDescription {
             try SplitRepeat.run(cohort.patients, heldOut: heldOut, count: splits, ideal: ideal, using: rng.derived(5))
         }
         let paired = PairedSummary.all(repeats)
-        Console.table(
-            ["target", "method", "training (mean ± sd)", "gap to ideal (training)", "training minus held out"],
-            paired.filter { $0.cohort == .training && $0.method != .modelInversion }.map {
-                [
-                    $0.target.rawValue, $0.method.description, Format.pctSpread($0.accuracy), Format.pointsSpread($0.gapToIdeal),
-                    Format.pointsSpread($0.trainingMinusHeldOut),
-                ]
-            })
+        Tables.pairedSummary.print(Tables.pairedRows(paired))
         Console.line("  The ideal classifier (with the dose) under other penalties and stopping rules:")
         var adamStream = rng.derived(6)
         let adamSeed = adamStream.next()
         let fits = try run.time("ideal_fit_check") {
             try IdealFitRow.run(targets, l2: ideal.l2, seed: adamSeed)
         }
-        Console.table(IdealFitRow.header, fits.map { $0.cells(mark: " *") })
-        Console.line("  * the run's own setting")
+        Tables.idealFit.print(fits)
 
         // == 5. Differential privacy: the functional mechanism ==
         run.section(5, "Functional mechanism: \(trials) trials per epsilon; attack on training patients, dosing on held-out")
