@@ -105,7 +105,7 @@ import Testing
         var auc: [OutputPolicy: [String: Double]] = [:]
         for policy in [OutputPolicy.full, .rounded(0.1), .topK(1), .temperature(20), .labelOnly] {
             let seen = audit.seen(through: policy)
-            var rng = SeededGenerator(seed: 9)
+            let rng = SeededGenerator(seed: 9)
             let list: [any MembershipAttack] = [
                 LiRA(online: true), LiRA(online: false, fixedVariance: true), RMIA(online: true), LabelGapAttack(),
                 LabelRobustnessAttack(perturbation: .gaussian(0.005), probes: 4),

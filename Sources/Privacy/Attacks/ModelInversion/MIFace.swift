@@ -37,6 +37,8 @@ public enum StopReason: String, Sendable, CaseIterable {
     case maxIterations = "max_iterations"
     /// No probe changed the oracle's answers (a black-box descent left without a direction, e.g. by rounding).
     case flatAnswers = "flat_answers"
+    /// Not a descent: a learned inversion model decoded the answer in one pass.
+    case decoded
 }
 
 /// What an inversion attack made of one class: the image, and what it cost to make it. Every inversion attack
