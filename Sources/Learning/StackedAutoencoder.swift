@@ -23,9 +23,10 @@ public struct StackedAutoencoder: Sendable, Equatable {
 
     /// Layer-wise denoising pre-training on the rows of `x` (values in [0, 1]): layer i learns, under
     /// `settings` (whose `corruption` is the noise, masking in the paper's setting), to rebuild the clean codes
-    /// of the layers below from corrupted ones. `onLayer(i, loss)` reports each layer's final training loss.
+    /// of the layers below from corrupted ones. `onEpoch(layer, epoch, loss)` reports training.
     public static func pretrain(
-        x: Matrix, sizes: [Int], settings: TrainingSettings, using rng: inout SeededGenerator, onLayer: (Int, Float) -> Void = { _, _ in }
+        x: Matrix, sizes: [Int], settings: TrainingSettings, using rng: inout SeededGenerator,
+        onEpoch: (_ layer: Int, _ epoch: Int, _ loss: Float) -> Void = { _, _, _ in }
     ) throws -> StackedAutoencoder {
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 }) else {
             throw TrainingError.invalidSetting("a stacked autoencoder needs at least one layer of at least one unit (got \(sizes))")
@@ -44,10 +45,8 @@ public struct StackedAutoencoder: Sendable, Equatable {
                 Dense(inputs: input.cols, outputs: size, using: &rng), Activation.sigmoid,
                 Dense(inputs: size, outputs: input.cols, using: &rng), Activation.sigmoid,
             ])
-            var last: Float = .nan
             let trained = try Trainer(settings).fit(
-                layer, x: input, targets: .rows(input), loss: .binaryCrossEntropy, using: &rng, onEpoch: { last = $1 })
-            onLayer(i, last)
+                layer, x: input, targets: .rows(input), loss: .binaryCrossEntropy, using: &rng, onEpoch: { onEpoch(i, $0, $1) })
             encoders += trained.layers.prefix(2)
             decoders.insert(Array(trained.layers.suffix(2)), at: 0)
             input = Network(layers: Array(trained.layers.prefix(2)))(input)

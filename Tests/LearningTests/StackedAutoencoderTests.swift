@@ -25,9 +25,14 @@ import Testing
         let noise = Corruption.masking(0.3)
         var rng = SeededGenerator(seed: 5)
         let settings = TrainingSettings(epochs: 60, batchSize: 20, learningRate: 0.01, corruption: noise)
+        var first: [Float] = []
         var losses: [Float] = []
-        let sda = try StackedAutoencoder.pretrain(x: train, sizes: [16, 6], settings: settings, using: &rng) { _, l in losses.append(l) }
-        #expect(losses.count == 2)
+        let sda = try StackedAutoencoder.pretrain(x: train, sizes: [16, 6], settings: settings, using: &rng) { layer, epoch, l in
+            if epoch == 1 { first.append(l) }
+            if epoch == settings.epochs { losses.append(l) }
+            #expect(layer < 2)
+        }
+        #expect(losses.count == 2 && zip(first, losses).allSatisfy { $0 > $1 })
         #expect(sda.codeSize == 6 && sda.decoder.codeSize == 6 && sda.decoder.outputSize == 36)
 
         var untrainedRNG = SeededGenerator(seed: 5)

@@ -42,6 +42,28 @@ import Testing
             // Every iterate went through Process, so the best one is a code the encoder makes.
             #expect(r.image.allSatisfy { abs($0) <= 2 + 1e-5 })
         }
+
+        // The same descent in the code of a served DAE-like classifier (encoder then head), through its oracle:
+        // the images come back decoded, every evaluation is counted, and the model's brighter half wins.
+        let served = NeuralClassifier(encoder.then(head.network))
+        let oracle = WhiteBoxOracle(served)
+        var inCode = a
+        inCode.space = .code(head: head.network, decoder: decoder, start: nil)
+        let decoded = try inCode.run(labels: [0, 1], oracle: oracle)
+        #expect(oracle.queries == decoded.map(\.queries).reduce(0, +) && oracle.queries == 2 * 41)
+        for r in decoded {
+            #expect(r.image.count == 64)
+            let left = (0..<64).filter { ($0 % 8) < 4 }.map { r.image[$0] }.reduce(0, +)
+            let right = (0..<64).filter { ($0 % 8) >= 4 }.map { r.image[$0] }.reduce(0, +)
+            #expect(r.label == 0 ? left > right : right > left)
+            #expect(served.probabilities(Matrix(rows: 1, cols: 64, data: r.image))[0, r.label] > 0.5)
+        }
+        // A head or decoder that does not fit the served model is refused, and so is an x0.
+        var wrongHead = inCode
+        wrongHead.space = .code(
+            head: Network(layers: [Dense(weight: Matrix(rows: 3, cols: 2), bias: [0, 0, 0])]), decoder: decoder, start: nil)
+        #expect { try wrongHead.run(labels: [0], oracle: oracle) } throws: { "\($0)".contains("head maps 2 to 3") }
+        #expect(throws: AttackError.self) { try inCode.run(labels: [0], oracle: oracle, x0: [Float](repeating: 0, count: 64)) }
         // Sizes that do not fit are refused with both numbers.
         process.width = 7
         #expect { try process.validate() } throws: { "\($0)".contains("64") && "\($0)".contains("56") }

@@ -75,6 +75,11 @@ public enum DescentSpace: Sendable {
     /// The code of a decoder, x = decode(c): c <- Process(c - lambda grad_c c(decode(c))), from `start` (zeros
     /// when nil). Process acts on codes (Process-DAE decodes, denoises, sharpens and re-encodes).
     case latent(Decoder, start: [Float]?)
+    /// A code the model itself reads at one of its layers (a DAE classifier's 300-d code): `head` is the model from
+    /// that layer on (a white-box attacker splits the model it holds), c <- Process(c - lambda grad_c c(head(c)))
+    /// from `start` (zeros when nil), and the images are the best codes decoded by `decoder`. Process-DAE is the
+    /// Process of this space.
+    case code(head: Network, decoder: Decoder, start: [Float]?)
 }
 
 /// MI-Face, white-box model inversion (Algorithm 1 of the paper): gradient descent on the cost of a
@@ -189,6 +194,22 @@ public struct MIFace: Sendable {
                 throw AttackError(description: "MI-Face: the start code has \(c0.count) values, the decoder takes \(decoder.codeSize)")
             }
             stepper = LatentDescent(model: model, decoder: decoder, c0: c0, count: labels.count, process: process)
+        case .code(let head, let decoder, let code):
+            guard x0 == nil else {
+                throw AttackError(description: "MI-Face: a descent in a code starts from its start code, not from x0")
+            }
+            _ = try checked(labels: labels, x0: nil, inputSize: model.inputSize, classCount: model.classCount)
+            guard head.outputWidth == model.classCount, decoder.codeSize == head.inputWidth, decoder.outputSize == model.inputSize else {
+                throw AttackError(
+                    description:
+                        "MI-Face: the head maps \(head.inputWidth) to \(head.outputWidth) values and the decoder \(decoder.codeSize) to "
+                        + "\(decoder.outputSize); the model maps \(model.inputSize) inputs to \(model.classCount) classes")
+            }
+            let c0 = code ?? [Float](repeating: 0, count: head.inputWidth)
+            guard c0.count == head.inputWidth else {
+                throw AttackError(description: "MI-Face: the start code has \(c0.count) values, the head takes \(head.inputWidth)")
+            }
+            stepper = CodeDescent(head: head, decoder: decoder, c0: c0, count: labels.count, process: process)
         case .pixels, .firstLayerSpan:
             let start = try checked(labels: labels, x0: x0, inputSize: model.inputSize, classCount: model.classCount)
             if case .firstLayerSpan = space, process == nil {
@@ -462,6 +483,27 @@ final class LatentDescent: ProcessedDescent, DescentState {
             return gx
         }
         return DescentEvaluation(logits: logits, gradient: g, labels: labels, cost: cost)
+    }
+
+    /// The best codes, decoded.
+    func bestImages() -> Matrix { decoder.decode(best) }
+}
+
+/// Descent in a code the model reads at one of its layers: c <- Process(c - lambda * grad_c c(head(c))); the
+/// best codes are decoded into images.
+final class CodeDescent: ProcessedDescent, DescentState {
+    let head: Network
+    let decoder: Decoder
+
+    init(head: Network, decoder: Decoder, c0: [Float], count: Int, process: (@Sendable (Matrix) -> Matrix)?) {
+        self.head = head
+        self.decoder = decoder
+        super.init(start: c0, count: count, process: process)
+    }
+
+    func evaluate(rows: [Int], labels: [Int], cost: InversionCost) -> DescentEvaluation {
+        let (z, g) = head.inputGradient(select(rows)) { MIFace.logitGradient($0, labels: labels, cost: cost) }
+        return DescentEvaluation(logits: z, gradient: g, labels: labels, cost: cost)
     }
 
     /// The best codes, decoded.

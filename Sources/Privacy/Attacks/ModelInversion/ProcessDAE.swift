@@ -1,3 +1,4 @@
+import Foundation
 import Learning
 import MLCore
 
@@ -54,13 +55,18 @@ public struct ProcessDAE: Sendable {
     /// The image each code stands for after denoising and sharpening.
     public func images(_ codes: Matrix) -> Matrix {
         var x = decoder.decode(codes)
-        for r in 0..<x.rows {
+        let decoded = x
+        let lock = NSLock()
+        // Rows are filtered one per core; each row's result depends only on that row.
+        try? Parallel.run(x.rows) { r in
             let clean = ImageFilters.bilateral(
-                x.row(r), width: width, height: height, radius: radius, spatialSigma: spatialSigma, rangeSigma: rangeSigma)
-            x.setRow(
-                r,
+                decoded.row(r), width: width, height: height, radius: radius, spatialSigma: spatialSigma, rangeSigma: rangeSigma)
+            let done =
                 sharpenAmount > 0
-                    ? ImageFilters.sharpen(clean, width: width, height: height, sigma: sharpenSigma, amount: sharpenAmount) : clean)
+                ? ImageFilters.sharpen(clean, width: width, height: height, sigma: sharpenSigma, amount: sharpenAmount) : clean
+            lock.lock()
+            x.setRow(r, done)
+            lock.unlock()
         }
         return x
     }
