@@ -94,7 +94,7 @@ struct ExperimentProcess {
             collected.lock.unlock()
         }
         try p.run()
-        let deadline = Date().addingTimeInterval(120)
+        let deadline = Date().addingTimeInterval(300)
         var paused = false
         while Date() < deadline && p.isRunning {
             collected.lock.lock()
@@ -120,7 +120,7 @@ struct ExperimentProcess {
         var files: [String: Data] = [:]
         for name in try FileManager.default.subpathsOfDirectory(atPath: dir) {
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isFolder)
             if !isFolder.boolValue { files[name] = FileManager.default.contents(atPath: dir + "/" + name) }
         }
         return files
