@@ -15,7 +15,9 @@ public enum ImageFilters {
         _ image: [Float], width: Int, height: Int, radius: Int = 3, spatialSigma: Float = 2, rangeSigma: Float = 0.1
     ) -> [Float] {
         precondition(image.count == width * height, "ImageFilters.bilateral: \(image.count) values for \(width) x \(height)")
-        guard radius > 0 else { return image }
+        // A value that is not finite has no place in the table; such an image is returned as it is, for the caller's
+        // own finiteness check (MI-Face stops on a non-finite cost) to report.
+        guard radius > 0, image.allSatisfy(\.isFinite) else { return image }
         let side = 2 * radius + 1
         var spatial = [Float](repeating: 0, count: side * side)
         for dy in -radius...radius {

@@ -57,17 +57,7 @@ import Testing
         let net = smallNetwork(hidden, seed: 6)
         let (x, labels) = batch(&rng)
         let (_, g) = net.inputGradient(x) { softmaxCrossEntropy($0, labels: labels).gradient }
-        let h: Float = 1e-3
-        var worst: Double = 0
-        for i in x.data.indices {
-            var xp = x
-            var xm = x
-            xp.data[i] += h
-            xm.data[i] -= h
-            let numeric = (loss(net, xp, labels) - loss(net, xm, labels)) / Double(2 * h)
-            worst = max(worst, abs(numeric - Double(g.data[i])))
-        }
-        #expect(worst < 2e-3)
+        #expect(worstCentralDifference(at: x, analytic: g) { loss(net, $0, labels) } < 2e-3)
     }
 
     /// The gradient with respect to the input of a middle layer is the finite difference of the loss of the rest of
@@ -80,17 +70,7 @@ import Testing
         let rest = Network(layers: Array(net.layers[2...]))
         let (out, g) = net.inputGradient(hidden, from: 2) { softmaxCrossEntropy($0, labels: labels).gradient }
         #expect(out == net(x))
-        let h: Float = 1e-3
-        var worst: Double = 0
-        for i in hidden.data.indices {
-            var p = hidden
-            var m = hidden
-            p.data[i] += h
-            m.data[i] -= h
-            let numeric = (loss(rest, p, labels) - loss(rest, m, labels)) / Double(2 * h)
-            worst = max(worst, abs(numeric - Double(g.data[i])))
-        }
-        #expect(worst < 2e-3)
+        #expect(worstCentralDifference(at: hidden, analytic: g) { loss(rest, $0, labels) } < 2e-3)
     }
 
     @Test func preactivationGradientTimesWeightsIsTheInputGradient() {

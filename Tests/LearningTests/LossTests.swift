@@ -31,16 +31,7 @@ struct LossTests {
         }
         let targets: TrainingTargets = loss.takesLabels ? .labels(labels) : .rows(loss == .softCrossEntropy ? soft : rows)
         let (_, g) = loss.evaluate(y, targets)
-        let h: Float = 1e-3
-        var worst: Double = 0
-        for i in y.data.indices {
-            var p = y
-            var m = y
-            p.data[i] += h
-            m.data[i] -= h
-            let numeric = (Double(loss.evaluate(p, targets).loss) - Double(loss.evaluate(m, targets).loss)) / Double(2 * h)
-            worst = max(worst, abs(numeric - Double(g.data[i])))
-        }
+        let worst = worstCentralDifference(at: y, analytic: g) { Double(loss.evaluate($0, targets).loss) }
         #expect(worst < 2e-3, "\(loss): \(worst)")
     }
 

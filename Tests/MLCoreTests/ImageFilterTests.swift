@@ -38,6 +38,10 @@ struct ImageFilterTests {
         // A flat image is left as it is.
         let flat = [Float](repeating: 0.4, count: Self.width * Self.height)
         #expect(ImageFilters.bilateral(flat, width: Self.width, height: Self.height).allSatisfy { abs($0 - 0.4) < 1e-6 })
+        // An image holding NaN comes back as it is (no trap), for the caller to report.
+        var broken = flat
+        broken[7] = .nan
+        #expect(ImageFilters.bilateral(broken, width: Self.width, height: Self.height)[7].isNaN)
     }
 
     @Test func sharpeningSteepensAnEdgeAndStaysInRange() {
