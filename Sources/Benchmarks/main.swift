@@ -15,14 +15,14 @@ import Reporting
 
 /// The parts of the benchmark, each runnable alone with --only.
 enum BenchmarkPart: String, CaseIterable, ExpressibleByArgument {
-    case sgemm, faces, warfarin, membership, dpsgd
+    case sgemm, faces, warfarin, membership, dpsgd, decoders
 }
 
 struct Benchmarks: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "Benchmarks", abstract: "SGEMM, training, MI-Face, warfarin and membership-inference timings on this machine.")
 
-    @Option(parsing: .upToNextOption, help: "The parts to run (default: all of sgemm, faces, warfarin, membership).")
+    @Option(parsing: .upToNextOption, help: "The parts to run (default: all of sgemm, faces, warfarin, membership, dpsgd, decoders).")
     var only: [BenchmarkPart] = BenchmarkPart.allCases
     @Option(help: "MI-Face iterations per face (every face runs all of them).") var iterations = 5000
     @Option(help: "Iterations of the pixel-space MI-Face (for the speed-up of the factored descent).") var pixelIterations = 100
@@ -41,6 +41,7 @@ struct Benchmarks: ParsableCommand {
         if only.contains(.warfarin) { try warfarin(using: &rng) }
         if only.contains(.membership) { try membership(using: &rng) }
         if only.contains(.dpsgd) { try dpsgd(using: &rng) }
+        if only.contains(.decoders) { try decoders(using: &rng) }
     }
 
     func sgemm(using rng: inout SeededGenerator) {
@@ -312,6 +313,59 @@ struct Benchmarks: ParsableCommand {
         }
         Console.line("Gaussian noise: \(f(Double(buffer.count) / perCall / 1e6)) million deviates per second (vector Box-Muller).")
         Console.line("Goal: DP-SGD at most 1.5x plain training (a per-example backward pass would be 10x or worse).")
+    }
+
+    /// The DAE's first layer pre-trained on masked faces, an inversion model's decoder (40 answers -> 1000 -> 10304)
+    /// trained on answer rows, and one Process-DAE step on 40 codes.
+    func decoders(using rng: inout SeededGenerator) throws {
+        Console.section(7, "Decoders: DAE pre-training, an inversion model's decoder, Process-DAE")
+        let faces = try ATTFaces.load(from: DatasetStore(override: data, localRoot: PackageRoot.path("data")))
+        let (train, _) = faces.splitPerClass(trainPerClass: 7, using: &rng)
+        var rows: [[String]] = []
+
+        let epochs = 5
+        let masked = TrainingSettings(epochs: epochs, batchSize: 20, learningRate: 1e-3, corruption: .masking(0.25))
+        var start = Date()
+        let stack = try StackedAutoencoder.pretrain(x: train.images, sizes: [1000], settings: masked, using: &rng)
+        var seconds = Date().timeIntervalSince(start)
+        let layerFLOPs = stack.encoder.forwardFLOPsPerRow + stack.decoder.network.forwardFLOPsPerRow
+        rows.append([
+            "DAE layer 10304 -> 1000 -> 10304, masking 0.25", "\(epochs) epochs x 280 faces", f2(seconds),
+            f(3 * layerFLOPs * Double(train.images.rows * epochs) / seconds / 1e9),
+        ])
+
+        // Answer rows as an inversion model sees them: a softmax of random logits per auxiliary face.
+        let n = 2000
+        var logits = Matrix(rows: n, cols: 40)
+        for i in logits.data.indices { logits.data[i] = 4 * rng.nextNormal() }
+        let answers = Softmax.rows(logits)
+        let images = train.images.rows((0..<n).map { $0 % train.images.rows })
+        let decoder = Decoder(
+            Network(layers: [
+                Dense(inputs: 40, outputs: 1000, using: &rng), Activation.relu, Dense(inputs: 1000, outputs: 10304, using: &rng),
+                Activation.sigmoid,
+            ]))
+        let decoderEpochs = 3
+        start = Date()
+        _ = try Trainer(TrainingSettings(epochs: decoderEpochs, batchSize: 64, learningRate: 1e-3)).fit(
+            decoder, codes: answers, outputs: images, using: &rng)
+        seconds = Date().timeIntervalSince(start)
+        rows.append([
+            "inversion decoder 40 -> 1000 -> 10304, squared error", "\(decoderEpochs) epochs x \(n) answers", f2(seconds),
+            f(3 * decoder.network.forwardFLOPsPerRow * Double(n * decoderEpochs) / seconds / 1e9),
+        ])
+
+        let process = ProcessDAE(encoder: stack.encoder, decoder: stack.decoder, width: faces.width, height: faces.height)
+        try process.validate()
+        let codes = stack.encode(train.images.rows(Array(0..<40)))
+        var out = codes
+        let (perStep, calls) = timeRepeated { out = process(codes) }
+        _ = out
+        rows.append([
+            "Process-DAE: decode, bilateral filter, sharpen, encode", "40 codes of 1000", String(format: "%.1f ms", 1000 * perStep),
+            f(40 * layerFLOPs / perStep / 1e9) + " (products only; \(calls) calls)",
+        ])
+        Console.table(["what", "size", "seconds", "GFLOP/s"], rows)
     }
 
     func timeRepeatedThrowing(_ body: () throws -> Void) throws -> (Double, Int) {

@@ -1,3 +1,4 @@
+import Dispatch
 import MLCore
 
 #if canImport(Glibc)
@@ -108,11 +109,16 @@ struct ParameterStore {
     ) {
         let a = lr / c1
         let invC2 = 1 / c2
-        for i in 0..<n {
-            let gi = g[i] + l2 * p[i]
-            m[i] = 0.9 * m[i] + 0.1 * gi
-            v[i] = 0.999 * v[i] + 0.001 * gi * gi
-            p[i] -= a * m[i] / ((v[i] * invC2).squareRoot() + 1e-8)
+        nonisolated(unsafe) let (p, g, m, v) = (p.baseAddress!, g, m, v)
+        // Each value's update is its own, so a large tensor is split between the cores without changing a bit.
+        let chunks = n >= 1 << 20 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            for i in (c * n / chunks)..<((c + 1) * n / chunks) {
+                let gi = g[i] + l2 * p[i]
+                m[i] = 0.9 * m[i] + 0.1 * gi
+                v[i] = 0.999 * v[i] + 0.001 * gi * gi
+                p[i] -= a * m[i] / ((v[i] * invC2).squareRoot() + 1e-8)
+            }
         }
     }
 }
