@@ -109,7 +109,8 @@ struct ParameterStore {
     ) {
         let a = lr / c1
         let invC2 = 1 / c2
-        nonisolated(unsafe) let (p, g, m, v) = (p.baseAddress!, g, m, v)
+        guard n > 0, let base = p.baseAddress else { return }
+        nonisolated(unsafe) let (p, g, m, v) = (base, g, m, v)
         // Each value's update is its own, so a large tensor is split between the cores without changing a bit.
         let chunks = n >= 1 << 20 ? 2 : 1
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
