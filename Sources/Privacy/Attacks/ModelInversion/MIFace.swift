@@ -173,6 +173,20 @@ public struct MIFace: Sendable {
         return start
     }
 
+    /// The start of a descent in a code of `width` values (zeros when nil) after checking it, the labels, and that no
+    /// x0 was given (a code descent starts from its start code).
+    private func codeStart<M: Classifier>(
+        _ code: [Float]?, width: Int, reader: String, space: String, labels: [Int], x0: [Float]?, model: M
+    ) throws -> [Float] {
+        guard x0 == nil else { throw AttackError(description: "MI-Face: a descent in \(space) starts from its start code, not from x0") }
+        _ = try checked(labels: labels, x0: nil, inputSize: model.inputSize, classCount: model.classCount)
+        let c0 = code ?? [Float](repeating: 0, count: width)
+        guard c0.count == width else {
+            throw AttackError(description: "MI-Face: the start code has \(c0.count) values, the \(reader) takes \(width)")
+        }
+        return c0
+    }
+
     /// The white-box descent in `space` with `model`'s gradients; `count(n)` records n evaluations.
     private func descend<M: AffineInputClassifier>(
         labels: [Int], model: M, x0: [Float]?, client: String, progress: (Int, Int) -> Void, count: (Int) -> Void
@@ -185,30 +199,17 @@ public struct MIFace: Sendable {
                 throw AttackError(
                     description: "MI-Face: the decoder makes \(decoder.outputSize) values, the model takes \(model.inputSize)")
             }
-            guard x0 == nil else {
-                throw AttackError(description: "MI-Face: a descent in a decoder's code starts from its start code, not from x0")
-            }
-            _ = try checked(labels: labels, x0: nil, inputSize: model.inputSize, classCount: model.classCount)
-            let c0 = code ?? [Float](repeating: 0, count: decoder.codeSize)
-            guard c0.count == decoder.codeSize else {
-                throw AttackError(description: "MI-Face: the start code has \(c0.count) values, the decoder takes \(decoder.codeSize)")
-            }
+            let c0 = try codeStart(
+                code, width: decoder.codeSize, reader: "decoder", space: "a decoder's code", labels: labels, x0: x0, model: model)
             stepper = LatentDescent(model: model, decoder: decoder, c0: c0, count: labels.count, process: process)
         case .code(let head, let decoder, let code):
-            guard x0 == nil else {
-                throw AttackError(description: "MI-Face: a descent in a code starts from its start code, not from x0")
-            }
-            _ = try checked(labels: labels, x0: nil, inputSize: model.inputSize, classCount: model.classCount)
             guard head.outputWidth == model.classCount, decoder.codeSize == head.inputWidth, decoder.outputSize == model.inputSize else {
                 throw AttackError(
                     description:
                         "MI-Face: the head maps \(head.inputWidth) to \(head.outputWidth) values and the decoder \(decoder.codeSize) to "
                         + "\(decoder.outputSize); the model maps \(model.inputSize) inputs to \(model.classCount) classes")
             }
-            let c0 = code ?? [Float](repeating: 0, count: head.inputWidth)
-            guard c0.count == head.inputWidth else {
-                throw AttackError(description: "MI-Face: the start code has \(c0.count) values, the head takes \(head.inputWidth)")
-            }
+            let c0 = try codeStart(code, width: head.inputWidth, reader: "head", space: "a code", labels: labels, x0: x0, model: model)
             stepper = CodeDescent(head: head, decoder: decoder, c0: c0, count: labels.count, process: process)
         case .pixels, .firstLayerSpan:
             let start = try checked(labels: labels, x0: x0, inputSize: model.inputSize, classCount: model.classCount)
